@@ -1,0 +1,53 @@
+// The closed set of errors logitcheck reports to users. Everything that can go wrong in the
+// user's hands throws one of these; src/cli/exit-codes.ts is the one place that turns them into
+// an exit status and a one-line message. Anything else reaching it is a bug (exit 70, with stack).
+
+/** Stable codes; scripts may match on them, so never rename one. */
+export type ErrorCode =
+  | 'usage' // a bad flag or flag value
+  | 'input' // unreadable or invalid input data
+  | 'output'; // an output path that cannot be written
+
+export abstract class LogitcheckError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+/** A bad command line: names the flag at fault and, where it can, the fix. */
+export class UsageError extends LogitcheckError {
+  readonly code = 'usage' as const;
+}
+
+/** Where in an input the problem is. Text inputs give line and column (1-based); binary inputs give a byte offset. */
+export interface InputPosition {
+  file: string; // the path as the user gave it, or '<stdin>'
+  line?: number;
+  column?: number;
+  byteOffset?: number;
+}
+
+/** Invalid or unreadable input. The message is formatted as `FILE:LINE:COLUMN: what is wrong`. */
+export class InputError extends LogitcheckError {
+  readonly code = 'input' as const;
+  constructor(
+    readonly position: InputPosition,
+    readonly problem: string,
+  ) {
+    super(`${formatPosition(position)}: ${problem}`);
+  }
+}
+
+/** An output that cannot be written (checked before any work starts). */
+export class OutputError extends LogitcheckError {
+  readonly code = 'output' as const;
+}
+
+export function formatPosition(position: InputPosition): string {
+  let where = position.file;
+  if (position.line !== undefined) {
+    where += `:${position.line}`;
+    if (position.column !== undefined) where += `:${position.column}`;
+  } else if (position.byteOffset !== undefined) {
+    where += `: byte ${position.byteOffset}`;
+  }
+  return where;
+}
