@@ -1,0 +1,159 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { bfloat16, float16, float32, float64, FORMATS, roundDoubleDouble, type Format } from '../../src/formats/index.js';
+import { allNonNegativeValues, exactRound, nextDown, nextUp } from '../support/exact-rounding.js';
+
+const sixteenBit = [
+  { name: 'float16', format: float16, exponentBits: 5 },
+  { name: 'bfloat16', format: bfloat16, exponentBits: 8 },
+];
+
+function expectRounds(format: Format, x: number, expected: number): void {
+  const got = format.round(x);
+  if (!Object.is(got, expected)) {
+    throw new Error(`${format.dtype}.round(${x}) = ${got}, expected ${expected} (exact BigInt rounding)`);
+  }
+}
+
+describe.each(sixteenBit)('$name rounding, exhaustive over every bit pattern', ({ format, exponentBits }) => {
+  const values = allNonNegativeValues(format, exponentBits);
+
+  test('the enumeration matches the format constants', () => {
+    expect(values.length).toBe(2 ** 15 - 2 ** (format.precision - 1));
+    expect(values[1]).toBe(format.minSubnormal);
+    expect(values[2 ** (format.precision - 1)]).toBe(format.minNormal);
+    expect(values[values.length - 1]).toBe(format.maxFinite);
+  });
+
+  test('every value, both signs, rounds to itself', () => {
+    for (const v of values) {
+      expectRounds(format, v, v);
+      expectRounds(format, -v, -v);
+    }
+  });
+
+  test('every midpoint ties to even, and its float64 neighbours round to the nearer value', () => {
+    // Midpoints include the one between 0 and the smallest subnormal and the overflow midpoint.
+    const withInfinity = [...values, format.maxFinite + 2 ** (format.maxExponent - format.precision + 1)];
+    for (let i = 0; i + 1 < withInfinity.length; i++) {
+      const below = withInfinity[i];
+      const above = withInfinity[i + 1];
+      const midpoint = (below + above) / 2; // exact: one more bit than the format has
+      const upper = i + 1 === values.length ? Infinity : above;
+      const even = i % 2 === 0 ? below : upper;
+      for (const [x, expected] of [
+        [midpoint, even],
+        [nextUp(midpoint), upper],
+        [nextDown(midpoint), below],
+      ] as const) {
+        expectRounds(format, x, expected);
+        expectRounds(format, -x, -expected);
+        expect(exactRound(format, x)).toBe(expected); // the oracle agrees with the hand derivation
+      }
+    }
+  });
+
+  test('random float64 values of every magnitude agree with exact BigInt rounding', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), (x) => {
+        expectRounds(format, x, exactRound(format, x));
+      }),
+      { numRuns: 200_000 },
+    );
+  });
+});
+
+describe('rounds straight from float64, never through float32', () => {
+  test('bfloat16: 1 + 2^-8 + 2^-30 rounds up (through float32 it would tie and round down to 1)', () => {
+    const x = 1 + 2 ** -8 + 2 ** -30;
+    expect(Math.fround(x)).toBe(1 + 2 ** -8); // float32 drops the 2^-30 and makes a tie
+    expect(bfloat16.round(x)).toBe(1 + 2 ** -7);
+  });
+
+  test('float16: 1 + 2^-11 + 2^-40 rounds up (through float32 it would tie and round down to 1)', () => {
+    const x = 1 + 2 ** -11 + 2 ** -40;
+    expect(Math.fround(x)).toBe(1 + 2 ** -11);
+    expect(float16.round(x)).toBe(1 + 2 ** -10);
+  });
+});
+
+describe('float32 and float64 rounding', () => {
+  test('float32 agrees with exact BigInt rounding on random doubles and float32 midpoints', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), fc.float({ noNaN: true, noDefaultInfinity: true }), (x, f) => {
+        expectRounds(float32, x, exactRound(float32, x));
+        if (f !== 0 && Math.abs(f) < float32.maxFinite) {
+          const midpoint = (f + nextUp32(f)) / 2;
+          expectRounds(float32, midpoint, exactRound(float32, midpoint));
+        }
+      }),
+      { numRuns: 100_000 },
+    );
+  });
+
+  test('float64 rounding is the identity, keeping -0', () => {
+    expect(Object.is(float64.round(-0), -0)).toBe(true);
+    expect(float64.round(0.1)).toBe(0.1);
+  });
+
+  test('special values: NaN stays NaN, infinities and signed zeros are kept, for every format', () => {
+    for (const format of Object.values(FORMATS)) {
+      expect(format.round(NaN)).toBeNaN();
+      expect(format.round(Infinity)).toBe(Infinity);
+      expect(format.round(-Infinity)).toBe(-Infinity);
+      expect(Object.is(format.round(-0), -0)).toBe(true);
+      expect(Object.is(format.round(0), 0)).toBe(true);
+      expect(format.round(Number.MAX_VALUE)).toBe(format.dtype === 'float64' ? Number.MAX_VALUE : Infinity);
+      expect(format.round(-1e300)).toBe(format.dtype === 'float64' ? -1e300 : -Infinity);
+    }
+  });
+
+  test('tiny values flush to signed zero below half the smallest subnormal', () => {
+    expect(Object.is(float16.round(-(2 ** -25)), -0)).toBe(true); // exact tie: to even (0)
+    expect(float16.round(2 ** -25 * 1.0000001)).toBe(2 ** -24);
+    expect(Object.is(bfloat16.round(-(2 ** -134)), -0)).toBe(true);
+  });
+});
+
+function nextUp32(f: number): number {
+  const view = new DataView(new ArrayBuffer(4));
+  view.setFloat32(0, f);
+  const bits = view.getUint32(0);
+  view.setUint32(0, f > 0 ? bits + 1 : bits - 1);
+  return view.getFloat32(0);
+}
+
+describe('roundDoubleDouble: hi + lo rounded once', () => {
+  test('a midpoint hi is decided by the sign of lo', () => {
+    const midpoint = 1 + 2 ** -11; // between 1 and 1 + 2^-10 in float16
+    expect(roundDoubleDouble(float16, midpoint, 0)).toBe(1);
+    expect(roundDoubleDouble(float16, midpoint, 2 ** -80)).toBe(1 + 2 ** -10);
+    expect(roundDoubleDouble(float16, midpoint, -(2 ** -80))).toBe(1);
+    expect(roundDoubleDouble(float16, -midpoint, -(2 ** -80))).toBe(-(1 + 2 ** -10));
+    const oddMidpoint = 1 + 3 * 2 ** -11; // between 1 + 2^-10 and 1 + 2^-9: ties to the even upper one
+    expect(roundDoubleDouble(float16, oddMidpoint, 0)).toBe(1 + 2 ** -9);
+    expect(roundDoubleDouble(float16, oddMidpoint, -(2 ** -80))).toBe(1 + 2 ** -10);
+  });
+
+  test('the overflow midpoint with a negative tail rounds to the largest finite value', () => {
+    expect(roundDoubleDouble(float16, 65520, 0)).toBe(Infinity);
+    expect(roundDoubleDouble(float16, 65520, -(2 ** -40))).toBe(65504);
+    expect(roundDoubleDouble(float16, -65520, 2 ** -40)).toBe(-65504);
+    expect(roundDoubleDouble(bfloat16, 3.3895313892515355e38 + 2 ** 119, -1)).toBe(3.3895313892515355e38);
+  });
+
+  test('a hi that is not a midpoint rounds as hi does', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -6e4, max: 6e4, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), (hi, t) => {
+        const lo = t * 2 ** -60 * Math.abs(hi); // well under half an ulp of hi
+        for (const format of [float32, float16, bfloat16]) {
+          const rounded = format.round(hi);
+          const other = 2 * hi - rounded;
+          if (format.round(other) === other && rounded !== hi) return; // a midpoint: covered above
+          expect(roundDoubleDouble(format, hi, lo)).toBe(rounded);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
