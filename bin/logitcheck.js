@@ -2,4 +2,4 @@
 // Shim: all logic lives in src/ (compiled to dist/) and is importable as a library.
 import { main } from '../dist/cli/main.js';
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import { OutputError } from '../errors.js';
+import type { ReadOptions } from '../input/row.js';
+import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
+import { runChecks, type CheckSpec } from '../report/checks.js';
+import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderTable } from '../render/table.js';
+import { useColor } from './color.js';
+import { openRows } from './inputs.js';
+import { Output, type CliIO } from './io.js';
+import { checkWritable } from './output-file.js';
+import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
+
+export type ReportFormat = 'table' | 'json' | 'markdown';
+
+export interface AnalyzeRequest {
+  files: string[];
+  selection: AnalysisSelection;
+  functions: Report['selection']['functions'];
+  algorithms: Report['selection']['algorithms'];
+  read: ReadOptions;
+  checks: CheckSpec;
+  format: ReportFormat;
+  output?: string;
+  details: boolean;
+  version: string;
+}
+
+/** Reads every input, analyses it, checks, renders: the whole of `logitcheck analyze`. Returns the exit status. */
+export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<number> {
+  if (request.output !== undefined) checkWritable(request.output);
+  const inputs: InputReport[] = [];
+  for (const file of request.files) {
+    const { name, rows } = openRows(file, io, request.read);
+    const analysis = new Analysis(request.selection);
+    for await (const batch of rows) {
+      for (const row of batch) analysis.addRow(row.values, row.values.length, row.index, row.line);
+    }
+    inputs.push(inputReport(name, rows.info().format, analysis.summary()));
+  }
+  const checks = runChecks(request.checks, inputs);
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'logitcheck', version: request.version },
+    selection: { dtypes: [...request.selection.dtypes], functions: request.functions, algorithms: request.algorithms },
+    inputs,
+    checks,
+    ok: checks.every((check) => check.passed),
+  };
+  const toFile = request.output !== undefined;
+  const text =
+    request.format === 'json'
+      ? renderJson(report)
+      : request.format === 'markdown'
+        ? renderMarkdown(report, request.details)
+        : renderTable(report, { color: !toFile && useColor(io), details: request.details });
+  if (toFile) {
+    try {
+      writeFileSync(request.output!, text);
+    } catch (error) {
+      throw new OutputError(`--output ${request.output}: ${(error as Error).message}`);
+    }
+  } else {
+    await new Output(io.stdout).write(text);
+  }
+  return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}

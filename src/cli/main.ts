@@ -1,0 +1,212 @@
+import { createRequire } from 'node:module';
+import { Command, Option } from 'commander';
+import { findDtype } from '../formats/index.js';
+import { UsageError } from '../errors.js';
+import type { ReadOptions } from '../input/row.js';
+import { analyze, type ReportFormat } from './analyze.js';
+import { compute, type ValuesFormat } from './compute.js';
+import { exitFor } from './exit-codes.js';
+import { inputNames } from './inputs.js';
+import { processIO, type CliIO } from './io.js';
+import { limits, type LimitsFormat } from './limits.js';
+import {
+  parseAlgorithms,
+  parseChoice,
+  parseColumns,
+  parseDtypes,
+  parseFailOn,
+  parseFunctions,
+  parseLimit,
+  resolveSelection,
+} from './options.js';
+
+const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+const ANALYZE_HELP = `
+Reads logits (one row per vector; CSV, JSON, JSON Lines; a FILE or stdin), computes softmax,
+log-softmax and log-sum-exp with every algorithm in every dtype, and reports overflow,
+underflow, NaN/Infinity outputs and errors against an exact (double-double) reference.
+Streams: memory depends on the row length, not the number of rows.
+
+Examples:
+  At a shell:   logitcheck analyze logits.csv
+                logitcheck analyze logits.csv --dtype f16,bf16 --details
+  In a pipe:    python export.py | logitcheck analyze --format json | jq '.inputs[0].results[0]'
+  In CI:        logitcheck analyze val_logits.jsonl --dtype bf16 --algorithm max-shift,log1p \\
+                  --fail-on nan,inf,overflow --max-ulp 4 --format markdown >> "$GITHUB_STEP_SUMMARY"
+
+Exit status: 0 no check failed, 1 a check failed, 2 usage or input error.`;
+
+const COMPUTE_HELP = `
+Writes the values one algorithm computes in one dtype, one output row per input row (one value
+per row for logsumexp). Each value is the shortest decimal that reads back to exactly the
+computed value in that dtype; non-finite values are nan, inf, -inf (CSV) so numpy.loadtxt reads
+them. Streams.
+
+Examples:
+  At a shell:   logitcheck compute logits.csv --function softmax --dtype f16
+  In a pipe:    logitcheck compute logits.csv -f log-softmax -d bf16 -a log1p | head -3
+  In a script:  logitcheck compute logits.csv -f logsumexp -d f32 --format jsonl > lse.jsonl`;
+
+const LIMITS_HELP = `
+Examples:
+  logitcheck limits
+  logitcheck limits --dtype f16,bf16 --format json | jq '.dtypes[0].expOverflowAbove'
+  logitcheck limits --format markdown >> NOTES.md`;
+
+function addInputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--input-format <format>', 'csv, json or jsonl (default: from the extension, else sniffed)'))
+    .option('--delimiter <char>', 'CSV delimiter (default: sniffed among comma, tab, semicolon); \\t for tab')
+    .option('--header', 'CSV: the first line is a header (default: detected)')
+    .option('--no-header', 'CSV: the first line is data')
+    .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
+    .option('--exclude-columns <list>', 'CSV: drop these columns, e.g. an id or label column');
+}
+
+interface InputFlags {
+  inputFormat?: string;
+  delimiter?: string;
+  header?: boolean;
+  columns?: string;
+  excludeColumns?: string;
+}
+
+function readOptions(flags: InputFlags): ReadOptions {
+  return {
+    format: parseChoice(flags.inputFormat, ['csv', 'json', 'jsonl'] as const, '--input-format'),
+    delimiter: flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : flags.delimiter,
+    header: flags.header, // undefined unless --header or --no-header was given
+    columns: parseColumns(flags.columns),
+    excludeColumns: parseColumns(flags.excludeColumns),
+  };
+}
+
+/** Builds the program; every action stores its exit status through `setStatus`. */
+function program(io: CliIO, argv: string[], setStatus: (code: number) => void): Command {
+  const root = new Command('logitcheck')
+    .description('Find where softmax, log-softmax and log-sum-exp go numerically wrong on your logits.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`logitcheck: ${text.replace(/^error: /, '')}`),
+    })
+    .showSuggestionAfterError(true);
+
+  addInputOptions(
+    root
+      .command('analyze')
+      .description('analyse logits: where each algorithm breaks, in each dtype')
+      .argument('[FILE...]', 'input files; - or nothing (with data piped in) for stdin')
+      .option('-d, --dtype <list>', 'float64,float32,float16,bfloat16 (f64,f32,f16,bf16) or all', 'all')
+      .option('-f, --function <list>', 'softmax,log-softmax,logsumexp or all', 'all')
+      .option('-a, --algorithm <list>', 'naive,max-shift,log-of-softmax,online,log1p,exp-lse or all', 'all')
+      .option('--format <format>', 'table, json or markdown', 'table')
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option('--details', 'add every figure of every result to the table or Markdown')
+      .option('--fail-on <list>', 'fail (exit 1) on any: nan,inf,zero,overflow,underflow,invalid,divide-by-zero,argmax-flip')
+      .option('--max-ulp <n>', 'fail when an error exceeds N ulps')
+      .option('--max-rel <x>', 'fail when a relative error exceeds X')
+      .option('--max-abs <x>', 'fail when an absolute error exceeds X'),
+  )
+    .addHelpText('after', ANALYZE_HELP)
+    .action(async (files: string[], flags: Record<string, string | boolean | undefined> & InputFlags) => {
+      const dtypes = parseDtypes(flags.dtype as string);
+      const functions = parseFunctions(flags.function as string);
+      const algorithms = parseAlgorithms(flags.algorithm as string);
+      const algorithmsGiven = argv.some((a) => a === '-a' || a.startsWith('--algorithm'));
+      setStatus(
+        await analyze(
+          {
+            files: inputNames(files, io),
+            selection: resolveSelection(dtypes, functions, algorithms, algorithmsGiven),
+            functions,
+            algorithms,
+            read: readOptions(flags),
+            checks: {
+              failOn: parseFailOn(flags.failOn as string | undefined),
+              maxUlp: parseLimit(flags.maxUlp as string | undefined, '--max-ulp', true),
+              maxRel: parseLimit(flags.maxRel as string | undefined, '--max-rel', false),
+              maxAbs: parseLimit(flags.maxAbs as string | undefined, '--max-abs', false),
+            },
+            format: parseChoice(flags.format as string, ['table', 'json', 'markdown'] as const, '--format') as ReportFormat,
+            output: flags.output as string | undefined,
+            details: Boolean(flags.details),
+            version: VERSION,
+          },
+          io,
+        ),
+      );
+    });
+
+  addInputOptions(
+    root
+      .command('compute')
+      .description('write the values one algorithm computes in one dtype (for pipes)')
+      .argument('[FILE]', 'input file; - or nothing (with data piped in) for stdin')
+      .requiredOption('-f, --function <name>', 'softmax, log-softmax or logsumexp')
+      .requiredOption('-d, --dtype <name>', 'float64, float32, float16 or bfloat16 (f64, f32, f16, bf16)')
+      .option('-a, --algorithm <name>', 'naive, max-shift, log-of-softmax, online, log1p or exp-lse', 'max-shift')
+      .option('--format <format>', 'csv, json or jsonl', 'csv'),
+  )
+    .addHelpText('after', COMPUTE_HELP)
+    .action(async (file: string | undefined, flags: Record<string, string | undefined> & InputFlags) => {
+      const dtype = findDtype(flags.dtype!);
+      if (!dtype) throw new UsageError(`--dtype: unknown dtype '${flags.dtype}'; use float64, float32, float16 or bfloat16`);
+      const [fn] = parseFunctions(oneName(flags.function!, '--function'));
+      const [algorithm] = parseAlgorithms(oneName(flags.algorithm!, '--algorithm'));
+      setStatus(
+        await compute(
+          {
+            file: inputNames(file === undefined ? [] : [file], io)[0],
+            function: fn,
+            dtype,
+            algorithm,
+            read: readOptions(flags),
+            format: parseChoice(flags.format, ['csv', 'json', 'jsonl'] as const, '--format') as ValuesFormat,
+          },
+          io,
+        ),
+      );
+    });
+
+  root
+    .command('limits')
+    .description("each dtype's range, precision and the exp thresholds where softmax breaks")
+    .option('-d, --dtype <list>', 'dtypes to show, or all', 'all')
+    .option('--format <format>', 'table, json or markdown', 'table')
+    .addHelpText('after', LIMITS_HELP)
+    .action(async (flags: { dtype: string; format: string }) => {
+      setStatus(await limits(parseDtypes(flags.dtype), parseChoice(flags.format, ['table', 'json', 'markdown'] as const, '--format') as LimitsFormat, io));
+    });
+
+  return root;
+}
+
+function oneName(text: string, flag: string): string {
+  if (text.includes(',') || text.toLowerCase() === 'all') throw new UsageError(`${flag}: compute takes exactly one, got '${text}'`);
+  return text;
+}
+
+/**
+ * Runs the CLI on argv (without `node` and the script) and returns the exit status. The status
+ * is also set on process.exitCode by the bin; nothing here calls process.exit.
+ */
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let status = 0;
+  try {
+    await program(io, argv, (code) => (status = code)).parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const { code, message } = exitFor(error);
+    if (message !== null) io.stderr.write(`${message}\n`);
+    status = code;
+  }
+  return status;
+}
+
+/** The bin's entry point. */
+export async function main(argv: string[]): Promise<void> {
+  process.exitCode = await run(argv);
+}

@@ -1,0 +1,84 @@
+import { ALGORITHMS, FUNCTIONS, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
+import { UsageError } from '../errors.js';
+import { DTYPES, findDtype, type Dtype } from '../formats/index.js';
+import type { AnalysisSelection } from '../metrics/analysis.js';
+import { FAIL_ON_CONDITIONS, type FailOnCondition } from '../report/checks.js';
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export function parseDtypes(text: string | undefined, flag = '--dtype'): Dtype[] {
+  if (text === undefined || text.trim().toLowerCase() === 'all') return [...DTYPES];
+  const dtypes = splitList(text).map((name) => {
+    const dtype = findDtype(name);
+    if (!dtype) throw new UsageError(`${flag}: unknown dtype '${name}'; use float64, float32, float16, bfloat16 (f64, f32, f16, bf16) or all`);
+    return dtype;
+  });
+  if (dtypes.length === 0) throw new UsageError(`${flag}: give at least one dtype`);
+  return DTYPES.filter((d) => dtypes.includes(d)); // canonical order, no repeats
+}
+
+function parseNamed<T extends string>(text: string | undefined, all: readonly T[], flag: string, what: string): T[] {
+  if (text === undefined || text.trim().toLowerCase() === 'all') return [...all];
+  const names = splitList(text).map((name) => {
+    const found = all.find((candidate) => candidate === name.toLowerCase());
+    if (!found) throw new UsageError(`${flag}: unknown ${what} '${name}'; use ${all.join(', ')} or all`);
+    return found;
+  });
+  if (names.length === 0) throw new UsageError(`${flag}: give at least one ${what}`);
+  return all.filter((name) => names.includes(name));
+}
+
+export const parseFunctions = (text: string | undefined): FunctionName[] => parseNamed(text, FUNCTIONS, '--function', 'function');
+export const parseAlgorithms = (text: string | undefined): AlgorithmName[] => parseNamed(text, ALGORITHMS, '--algorithm', 'algorithm');
+
+/** The (function, algorithm) pairs that exist among the selected ones; an algorithm that fits none is a usage error. */
+export function resolveSelection(dtypes: Dtype[], functions: FunctionName[], algorithms: AlgorithmName[], algorithmsGiven: boolean): AnalysisSelection {
+  const results = RESULT_KINDS.filter((kind) => functions.includes(kind.function) && algorithms.includes(kind.algorithm)).map((kind) => ({
+    function: kind.function,
+    algorithm: kind.algorithm,
+  }));
+  if (algorithmsGiven) {
+    for (const algorithm of algorithms) {
+      if (!results.some((r) => r.algorithm === algorithm)) {
+        const fits = RESULT_KINDS.filter((k) => k.algorithm === algorithm).map((k) => k.function);
+        throw new UsageError(`--algorithm ${algorithm} applies to ${fits.join(', ')} only; add it with --function`);
+      }
+    }
+  }
+  return { dtypes, results };
+}
+
+export function parseFailOn(text: string | undefined): FailOnCondition[] {
+  if (text === undefined) return [];
+  return splitList(text).map((name) => {
+    const found = FAIL_ON_CONDITIONS.find((c) => c === name.toLowerCase());
+    if (!found) throw new UsageError(`--fail-on: unknown condition '${name}'; use ${FAIL_ON_CONDITIONS.join(', ')}`);
+    return found;
+  });
+}
+
+export function parseLimit(text: string | undefined, flag: string, integer: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${flag}: expected a ${integer ? 'whole number' : 'number'} >= 0, got '${text}'`);
+  }
+  return value;
+}
+
+export function parseChoice<T extends string>(text: string | undefined, choices: readonly T[], flag: string): T | undefined {
+  if (text === undefined) return undefined;
+  const found = choices.find((c) => c === text.toLowerCase());
+  if (!found) throw new UsageError(`${flag}: expected one of ${choices.join(', ')}, got '${text}'`);
+  return found;
+}
+
+/** A column list: names or 1-based indexes (and ranges), comma-separated. */
+export function parseColumns(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : splitList(text);
+}

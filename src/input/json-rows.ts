@@ -1,0 +1,362 @@
+// JSON and JSON Lines tokens to rows of logits, streamed: an array of arrays yields its rows one
+// by one, so only the row being read is held, never the document.
+//
+// Accepted shapes: JSON: [[...], [...]] (rows), [...] (one row), {"logits": either of those}
+// (other keys are checked for syntax and ignored). JSON Lines: per line, [...] or
+// {"logits": [...]}. Numbers use the same grammar as CSV fields (number-token.ts), which
+// includes standard JSON numbers and Python's NaN, Infinity and -Infinity.
+//
+// In 'auto' mode (format sniffed, input starts with '[' or '{') the first value is read as
+// JSON; if it is one row on one line and another value follows on a later line, the input is
+// JSON Lines. The row is held back until that is known, so info() is right from the first batch.
+
+import { InputError } from '../errors.js';
+import type { RowBatcher, TextParser } from './batch.js';
+import { rowLengthProblem } from './batch.js';
+import { JsonTokenizer, type JsonTokenKind, type JsonTokenSink } from './json-tokenizer.js';
+import { parseLogit, quoteToken } from './number-token.js';
+import { FLAG } from './option-flags.js';
+import type { InputInfo } from './row.js';
+
+export type JsonMode = 'json' | 'jsonl' | 'auto';
+
+/** holder: an array that holds rows or is one, not known until its first element. */
+type ArrayRole = 'holder' | 'rows' | 'row' | 'skip';
+
+interface ArrayFrame {
+  kind: 'array';
+  role: ArrayRole;
+  state: 'first' | 'value' | 'after';
+  line: number;
+  column: number;
+}
+
+interface ObjectFrame {
+  kind: 'object';
+  /** record: the object that must hold 'logits'; skip: inside a value that is ignored. */
+  role: 'record' | 'skip';
+  state: 'first-key' | 'key' | 'colon' | 'value' | 'after';
+  line: number;
+  column: number;
+  keyIsLogits: boolean;
+  sawLogits: boolean;
+}
+
+type Frame = ArrayFrame | ObjectFrame;
+
+const EXPECTED: Record<Frame['state'], string> = {
+  first: "a value or ']'",
+  value: 'a value',
+  after: "',' or ']'",
+  'first-key': "a key or '}'",
+  key: 'a key',
+  colon: "':'",
+};
+
+function expectedIn(frame: Frame): string {
+  if (frame.kind === 'object' && frame.state === 'after') return "',' or '}'";
+  return EXPECTED[frame.state];
+}
+
+function describe(kind: JsonTokenKind, text: string): string {
+  switch (kind) {
+    case 'punct':
+      return `'${text}'`;
+    case 'string':
+      return 'a string';
+    case 'word':
+      return quoteToken(text);
+    case 'newline':
+      return 'the end of the line';
+    case 'eof':
+      return 'the end of input';
+  }
+}
+
+/** Literals allowed in ignored values: JSON's own, and anything that reads as a number here. */
+function isLiteral(word: string): boolean {
+  return word === 'true' || word === 'false' || word === 'null' || parseLogit(word) !== undefined;
+}
+
+export class JsonRowParser implements JsonTokenSink, TextParser {
+  private readonly tokenizer: JsonTokenizer;
+  private readonly stack: Frame[] = [];
+  private topState: 'start' | 'done' = 'start';
+  private sawValue = false;
+  /** The first blank line not yet followed by a value (0: none); JSON Lines forbids those. */
+  private pendingBlankLine = 0;
+  /** auto: a blank line before the first value, an error if the input turns out to be JSON Lines. */
+  private leadingBlankLine = 0;
+  /** auto: the first value's row, until we know whether this is JSON or JSON Lines. */
+  private heldRow: { values: Float64Array; line: number } | undefined;
+
+  /** K, from the first row (0 before it). */
+  private rowLength = 0;
+  private rowLengthLine = 0;
+  private values = new Float64Array(16);
+  private count = 0;
+  private rowLine = 0;
+  private rowColumn = 0;
+  private extraValue: { line: number; column: number } | undefined;
+
+  /** Whether the format was guessed (then a hint about JSON Lines must not suggest renaming). */
+  private readonly sniffed: boolean;
+
+  constructor(
+    private readonly file: string,
+    private mode: JsonMode,
+    private readonly rows: RowBatcher,
+  ) {
+    this.tokenizer = new JsonTokenizer(file, this);
+    this.sniffed = mode === 'auto';
+  }
+
+  push(text: string): void {
+    this.tokenizer.push(text);
+  }
+
+  end(): void {
+    this.tokenizer.end();
+  }
+
+  info(): Omit<InputInfo, 'name'> {
+    return { format: this.mode === 'jsonl' ? 'jsonl' : 'json', columns: this.rowLength };
+  }
+
+  token(kind: JsonTokenKind, text: string, line: number, column: number): void {
+    if (kind === 'newline') return this.newline(line, column);
+    if (kind === 'eof') return this.endOfInput(line, column);
+    const frame = this.stack[this.stack.length - 1];
+    if (frame === undefined) this.topLevel(kind, text, line, column);
+    else if (frame.kind === 'array') this.inArray(frame, kind, text, line, column);
+    else this.inObject(frame, kind, text, line, column);
+  }
+
+  private newline(line: number, column: number): void {
+    const frame = this.stack[this.stack.length - 1];
+    if (frame !== undefined) {
+      if (this.mode === 'jsonl') {
+        throw this.error(line, column, `the line ends inside a JSON Lines row; expected ${expectedIn(frame)}`);
+      }
+      // A value spread over several lines cannot be a JSON Lines row.
+      this.decide('json');
+    } else if (this.topState === 'start') {
+      if (this.pendingBlankLine === 0) this.pendingBlankLine = line;
+    } else if (this.mode !== 'json') {
+      this.topState = 'start'; // the next line may hold the next row
+    }
+  }
+
+  private endOfInput(line: number, column: number): void {
+    const frame = this.stack[this.stack.length - 1];
+    if (frame !== undefined) throw this.error(line, column, `unexpected end of input; expected ${expectedIn(frame)}`);
+    if (!this.sawValue) throw this.error(line, column, 'no data rows');
+    this.decide('json');
+  }
+
+  /** auto mode ends here; the held row, if any, goes out in the chosen format. */
+  private decide(mode: 'json' | 'jsonl'): void {
+    if (this.mode !== 'auto') return;
+    this.mode = mode;
+    if (mode === 'jsonl') {
+      const blank = this.leadingBlankLine || this.pendingBlankLine;
+      if (blank !== 0) throw this.blankLineError(blank);
+    }
+    if (this.heldRow !== undefined) this.rows.add(this.heldRow.values, this.heldRow.line);
+    this.heldRow = undefined;
+  }
+
+  private topLevel(kind: JsonTokenKind, text: string, line: number, column: number): void {
+    if (this.topState === 'done') {
+      if (this.mode === 'jsonl') {
+        throw this.error(line, column, `expected the end of the line after the row, got ${describe(kind, text)} (JSON Lines holds one row per line)`);
+      }
+      const hint = this.sniffed
+        ? " (JSON Lines would need one row per line: an array of numbers, or an object with a 'logits' array)"
+        : ` (for JSON Lines, name the file .jsonl or use ${FLAG.format} jsonl)`;
+      this.decide('json');
+      throw this.error(line, column, `unexpected ${describe(kind, text)} after the end of the JSON document${hint}`);
+    }
+    if (this.mode === 'auto') {
+      if (!this.sawValue) {
+        this.leadingBlankLine = this.pendingBlankLine;
+      } else {
+        // A second value on a later line, after a one-line row: JSON Lines.
+        this.decide('jsonl');
+      }
+    } else if (this.mode === 'jsonl' && this.pendingBlankLine !== 0) {
+      throw this.blankLineError(this.pendingBlankLine);
+    }
+    this.pendingBlankLine = 0;
+    this.sawValue = true;
+    if (kind === 'punct' && text === '[') {
+      this.openArray(this.mode === 'jsonl' ? 'row' : 'holder', line, column);
+    } else if (kind === 'punct' && text === '{') {
+      this.stack.push({ kind: 'object', role: 'record', state: 'first-key', line, column, keyIsLogits: false, sawLogits: false });
+    } else {
+      throw this.error(line, column, `expected '[' or '{' (an array of logits, or an object with a 'logits' key), got ${describe(kind, text)}`);
+    }
+  }
+
+  private inArray(frame: ArrayFrame, kind: JsonTokenKind, text: string, line: number, column: number): void {
+    const punct = kind === 'punct' ? text : '';
+    if (frame.state === 'after') {
+      if (punct === ',') frame.state = 'value';
+      else if (punct === ']') this.closeArray(frame, line, column);
+      else throw this.error(line, column, `expected ',' or ']', got ${describe(kind, text)}`);
+      return;
+    }
+    if (punct === ']') {
+      if (frame.state === 'first') return this.closeArray(frame, line, column);
+      throw this.error(line, column, "expected a value after ',', got ']'");
+    }
+    frame.state = 'after';
+    switch (frame.role) {
+      case 'holder':
+        if (punct === '[') {
+          frame.role = 'rows';
+          this.decide('json'); // several rows in one value: not a JSON Lines row
+          this.openArray('row', line, column);
+        } else if (kind === 'word') {
+          frame.role = 'row';
+          this.startRow(frame.line, frame.column);
+          this.addValue(text, line, column);
+        } else if (kind === 'string') {
+          throw this.error(line, column, 'expected a number, got a string');
+        } else {
+          throw this.error(line, column, `expected a number or '[' (a row), got ${describe(kind, text)}`);
+        }
+        return;
+      case 'rows':
+        if (punct === '[') this.openArray('row', line, column);
+        else throw this.error(line, column, `expected '[' (the next row), got ${describe(kind, text)}`);
+        return;
+      case 'row':
+        if (kind === 'word') this.addValue(text, line, column);
+        else throw this.error(line, column, `expected a number, got ${describe(kind, text)}`);
+        return;
+      case 'skip':
+        this.skipValue(kind, text, line, column);
+        return;
+    }
+  }
+
+  private inObject(frame: ObjectFrame, kind: JsonTokenKind, text: string, line: number, column: number): void {
+    const punct = kind === 'punct' ? text : '';
+    switch (frame.state) {
+      case 'first-key':
+      case 'key':
+        if (kind === 'string') {
+          frame.keyIsLogits = frame.role === 'record' && text === 'logits';
+          if (frame.keyIsLogits && frame.sawLogits) throw this.error(line, column, "duplicate key 'logits'");
+          frame.state = 'colon';
+        } else if (frame.state === 'first-key' && punct === '}') {
+          this.closeObject(frame);
+        } else {
+          const orClose = frame.state === 'first-key' ? " or '}'" : '';
+          throw this.error(line, column, `expected a key (a string)${orClose}, got ${describe(kind, text)}`);
+        }
+        return;
+      case 'colon':
+        if (punct !== ':') throw this.error(line, column, `expected ':', got ${describe(kind, text)}`);
+        frame.state = 'value';
+        return;
+      case 'value':
+        frame.state = 'after';
+        if (!frame.keyIsLogits) return this.skipValue(kind, text, line, column);
+        frame.sawLogits = true;
+        if (punct !== '[') throw this.error(line, column, `expected an array for 'logits', got ${describe(kind, text)}`);
+        this.openArray(this.mode === 'jsonl' ? 'row' : 'holder', line, column);
+        return;
+      case 'after':
+        if (punct === ',') frame.state = 'key';
+        else if (punct === '}') this.closeObject(frame);
+        else throw this.error(line, column, `expected ',' or '}', got ${describe(kind, text)}`);
+        return;
+    }
+  }
+
+  /** A value that is not logits: checked for syntax only. */
+  private skipValue(kind: JsonTokenKind, text: string, line: number, column: number): void {
+    if (kind === 'punct' && text === '[') this.openArray('skip', line, column);
+    else if (kind === 'punct' && text === '{') {
+      this.stack.push({ kind: 'object', role: 'skip', state: 'first-key', line, column, keyIsLogits: false, sawLogits: false });
+    } else if (kind === 'word') {
+      if (!isLiteral(text)) throw this.error(line, column, `expected a JSON value, got ${quoteToken(text)}`);
+    } else if (kind !== 'string') {
+      throw this.error(line, column, `expected a value, got ${describe(kind, text)}`);
+    }
+  }
+
+  private openArray(role: ArrayRole, line: number, column: number): void {
+    this.stack.push({ kind: 'array', role, state: 'first', line, column });
+    if (role === 'row') this.startRow(line, column);
+  }
+
+  private closeArray(frame: ArrayFrame, line: number, column: number): void {
+    this.stack.pop();
+    if (frame.role === 'row') this.endRow(line, column);
+    // A holder still undecided at its end had no elements.
+    else if (frame.role === 'holder') throw this.error(frame.line, frame.column, 'no data rows (the array is empty)');
+    if (this.stack.length === 0) this.topState = 'done';
+  }
+
+  private closeObject(frame: ObjectFrame): void {
+    this.stack.pop();
+    if (frame.role === 'record' && !frame.sawLogits) {
+      throw this.error(frame.line, frame.column, "object has no 'logits' key");
+    }
+    if (this.stack.length === 0) this.topState = 'done';
+  }
+
+  private startRow(line: number, column: number): void {
+    this.rowLine = line;
+    this.rowColumn = column;
+    this.count = 0;
+    this.extraValue = undefined;
+    // Rows are handed to the consumer, so each needs its own array; the first grows as it is read.
+    this.values = new Float64Array(this.rowLength === 0 ? 16 : this.rowLength);
+  }
+
+  private addValue(word: string, line: number, column: number): void {
+    const value = parseLogit(word);
+    if (value === undefined) throw this.error(line, column, `expected a number, got ${quoteToken(word)}`);
+    if (this.rowLength === 0) {
+      if (this.count === this.values.length) {
+        const grown = new Float64Array(this.values.length * 2);
+        grown.set(this.values);
+        this.values = grown;
+      }
+      this.values[this.count] = value;
+    } else if (this.count < this.rowLength) {
+      this.values[this.count] = value;
+    } else {
+      this.extraValue ??= { line, column };
+    }
+    this.count++;
+  }
+
+  /** The row's closing ']' is at (line, column). */
+  private endRow(line: number, column: number): void {
+    if (this.count === 0) throw this.error(this.rowLine, this.rowColumn, 'empty row (a row needs at least one value)');
+    if (this.rowLength === 0) {
+      this.rowLength = this.count;
+      this.rowLengthLine = this.rowLine;
+      this.values = this.values.slice(0, this.count);
+    } else if (this.count !== this.rowLength) {
+      // Too many: point at the first extra value; too few: at the ']' where one is missing.
+      const at = this.extraValue ?? { line, column };
+      throw this.error(at.line, at.column, rowLengthProblem(this.count, this.rowLength, 'value', this.rowLengthLine));
+    }
+    if (this.mode === 'auto') this.heldRow = { values: this.values, line: this.rowLine };
+    else this.rows.add(this.values, this.rowLine);
+  }
+
+  private blankLineError(line: number): InputError {
+    return this.error(line, 1, 'empty row (blank lines are allowed only at the end of the input)');
+  }
+
+  private error(line: number, column: number, problem: string): InputError {
+    return new InputError({ file: this.file, line, column }, problem);
+  }
+}

@@ -1,0 +1,92 @@
+// The input readers' public face: a byte stream (or a whole text) in, batches of rows out.
+//
+// Memory does not grow with the number of rows: bytes are decoded chunk by chunk, parsers keep
+// only the current partial field, token or row, and rows leave in batches of ~64K logits.
+
+import { UsageError } from '../errors.js';
+import { BATCH_LOGITS, RowBatcher } from './batch.js';
+import { checkSpecs } from './columns.js';
+import { decodeUtf8 } from './decode.js';
+import { FLAG } from './option-flags.js';
+import type { InputInfo, LogitRow, ReadOptions } from './row.js';
+import { TextRowReader } from './text-rows.js';
+
+export { openFile } from './open-file.js';
+
+export interface RowStream extends AsyncIterable<LogitRow[]> {
+  /** Valid once the first batch has been produced (header, format, delimiter and K are known). */
+  info(): InputInfo;
+}
+
+/** Text is fed to the parsers in slices of at most this many characters, so one huge chunk still makes batches of bounded size. */
+const MAX_SLICE_CHARS = BATCH_LOGITS;
+
+/**
+ * Streams rows from a byte stream. `name` is the path as the user typed it, or '<stdin>'.
+ * Bad options throw a UsageError at once; bad input throws an InputError while iterating.
+ */
+export function readRows(name: string, bytes: AsyncIterable<Uint8Array>, options: ReadOptions): RowStream {
+  return streamRows(name, decodeUtf8(name, bytes), options);
+}
+
+/** Convenience for tests and small inputs: reads a whole string or byte array. */
+export async function readAllRows(
+  name: string,
+  text: string | Uint8Array,
+  options: ReadOptions = {},
+): Promise<{ info: InputInfo; rows: LogitRow[] }> {
+  const texts = typeof text === 'string' ? single(text) : decodeUtf8(name, single(text));
+  const stream = streamRows(name, texts, options);
+  const rows: LogitRow[] = [];
+  for await (const batch of stream) rows.push(...batch);
+  return { info: stream.info(), rows };
+}
+
+function streamRows(name: string, texts: AsyncIterable<string>, options: ReadOptions): RowStream {
+  checkOptions(options);
+  let info: InputInfo | undefined;
+  async function* batches(): AsyncGenerator<LogitRow[]> {
+    const rows = new RowBatcher();
+    const reader = new TextRowReader(name, options, rows);
+    for await (const text of texts) {
+      for (let start = 0; start < text.length; start += MAX_SLICE_CHARS) {
+        reader.push(text.length <= MAX_SLICE_CHARS ? text : text.slice(start, start + MAX_SLICE_CHARS));
+        if (rows.full) {
+          info ??= reader.info();
+          yield rows.take();
+        }
+      }
+    }
+    reader.end();
+    if (rows.pending > 0) {
+      info ??= reader.info();
+      yield rows.take();
+    }
+  }
+  const iterator = batches();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    info(): InputInfo {
+      if (info === undefined) throw new Error('RowStream.info() is valid only once the first batch has been produced');
+      return info;
+    },
+  };
+}
+
+async function* single<T>(value: T): AsyncGenerator<T> {
+  yield value;
+}
+
+function checkOptions(options: ReadOptions): void {
+  const { format, delimiter } = options;
+  if (format !== undefined && format !== 'csv' && format !== 'json' && format !== 'jsonl') {
+    throw new UsageError(`${FLAG.format}: expected csv, json or jsonl, got '${String(format)}'`);
+  }
+  if (delimiter !== undefined && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n')) {
+    throw new UsageError(
+      `${FLAG.delimiter}: expected one character other than a quote or a line end, got ${JSON.stringify(delimiter)}`,
+    );
+  }
+  checkSpecs(options.columns, FLAG.columns);
+  checkSpecs(options.excludeColumns, FLAG.excludeColumns);
+}

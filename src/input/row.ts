@@ -1,0 +1,41 @@
+// The shapes every text reader (CSV, JSON, JSON Lines) produces, and the options they take.
+
+/** One vector of logits, with where it came from so reports can point back at the source. */
+export interface LogitRow {
+  /** The logits as float64, each correctly rounded from its decimal text. */
+  values: Float64Array;
+  /** 1-based source line the row starts on; 0 if the input has no lines (binary formats). */
+  line: number;
+  /** 0-based row index in input order. */
+  index: number;
+}
+
+export type InputFormat = 'csv' | 'json' | 'jsonl';
+
+export interface ReadOptions {
+  /**
+   * Default: from the file extension (.csv .tsv .txt -> csv, .json -> json, .jsonl .ndjson ->
+   * jsonl), else sniffed: '[' or '{' first -> json, or jsonl when the first value is one row on
+   * one line and another line follows; anything else -> csv.
+   */
+  format?: InputFormat;
+  /** CSV only: one character. Default: sniffed among ',', '\t', ';' outside quotes. */
+  delimiter?: string;
+  /** CSV only: undefined = auto (a first line with a field that is not a number is a header). */
+  header?: boolean;
+  /** CSV only: keep only these columns (header name, 1-based index "3", range "2-5" or "3-"). */
+  columns?: string[];
+  /** CSV only: drop these columns (same syntax), e.g. an id or label column. */
+  excludeColumns?: string[];
+}
+
+export interface InputInfo {
+  name: string;
+  format: InputFormat;
+  /** CSV: the delimiter used (given or sniffed). */
+  delimiter?: string;
+  /** CSV with a header line: the (trimmed) names of the kept columns, in order. */
+  header?: string[];
+  /** K, the number of logits per row after column selection. */
+  columns: number;
+}

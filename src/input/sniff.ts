@@ -1,0 +1,118 @@
+// Guessing what an input is when the user did not say: the format from the file name or the
+// first significant character, the CSV delimiter from the first records.
+
+import { extname } from 'node:path';
+import type { InputFormat } from './row.js';
+
+const FORMAT_BY_EXTENSION: Record<string, InputFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.txt': 'csv',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+};
+
+/** The format implied by the file name, if its extension is one we know ('<stdin>' has none). */
+export function formatFromName(name: string): InputFormat | undefined {
+  return FORMAT_BY_EXTENSION[extname(name).toLowerCase()];
+}
+
+/**
+ * 'json-family' when the first character that is not whitespace opens a JSON array or object
+ * (JSON and JSON Lines are told apart later, by the JSON reader, see json-rows.ts), 'csv' for
+ * any other character, undefined while the text seen so far is all whitespace.
+ */
+export function sniffFormat(text: string): 'csv' | 'json-family' | undefined {
+  const match = /[^ \t\r\n]/.exec(text);
+  if (match === null) return undefined;
+  return match[0] === '[' || match[0] === '{' ? 'json-family' : 'csv';
+}
+
+export const DELIMITER_CANDIDATES = [',', '\t', ';'] as const;
+
+/** Records looked at; enough to see a header and several data rows. */
+const SNIFF_RECORDS = 10;
+/** Characters looked at at most, so a file with one huge line is not held in memory to sniff it. */
+const SNIFF_CHARS = 1 << 16;
+
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * Counts each candidate delimiter per record, outside double quotes, incrementally so text can
+ * arrive in chunks of any size. Records with nothing but spaces (blank lines) are not counted.
+ */
+export class DelimiterSniffer {
+  private readonly records: number[][] = [];
+  private counts = [0, 0, 0];
+  private hasContent = false;
+  private pendingTabs = 0;
+  private inQuotes = false;
+  private seenChars = 0;
+
+  push(text: string): void {
+    for (let i = 0; i < text.length && !this.done(); i++) {
+      this.seenChars++;
+      const c = text.charCodeAt(i);
+      // A doubled quote inside quotes toggles twice, so plain toggling tracks RFC 4180 quoting.
+      if (c === QUOTE) {
+        this.inQuotes = !this.inQuotes;
+        this.hasContent = true;
+        this.counts[1] += this.pendingTabs;
+        this.pendingTabs = 0;
+      } else if (this.inQuotes) {
+        continue;
+      } else if (c === CR || c === LF) {
+        this.endRecord();
+      } else if (c === TAB) {
+        // Tabs count only between content: tabs padding a line's ends are not separators.
+        if (this.hasContent) this.pendingTabs++;
+      } else if (c !== SPACE) {
+        this.hasContent = true;
+        this.counts[1] += this.pendingTabs;
+        this.pendingTabs = 0;
+        if (c === 0x2c) this.counts[0]++;
+        else if (c === 0x3b) this.counts[2]++;
+      }
+    }
+  }
+
+  /** True once enough has been seen to choose; before that, choose only at end of input. */
+  done(): boolean {
+    return this.records.length >= SNIFF_RECORDS || this.seenChars >= SNIFF_CHARS;
+  }
+
+  /**
+   * The candidate found the same nonzero number of times in every record (the most frequent if
+   * several are; ties go to ',' then tab then ';'); failing that, the most frequent in the first
+   * record; ',' if none occurs (a one-column file, where the delimiter does not matter).
+   */
+  delimiter(): string {
+    // An incomplete last record counts only when it is all there is (one huge first line).
+    const records = this.records.length > 0 ? this.records : this.hasContent ? [this.counts] : [];
+    if (records.length === 0) return ',';
+    let best = -1;
+    for (let k = 0; k < DELIMITER_CANDIDATES.length; k++) {
+      const first = records[0][k];
+      const consistent = first > 0 && records.every((counts) => counts[k] === first);
+      if (consistent && (best < 0 || first > records[0][best])) best = k;
+    }
+    if (best < 0) {
+      for (let k = 0; k < DELIMITER_CANDIDATES.length; k++) {
+        if (records[0][k] > 0 && (best < 0 || records[0][k] > records[0][best])) best = k;
+      }
+    }
+    return DELIMITER_CANDIDATES[best < 0 ? 0 : best];
+  }
+
+  private endRecord(): void {
+    if (this.hasContent) this.records.push(this.counts);
+    this.counts = [0, 0, 0];
+    this.hasContent = false;
+    this.pendingTabs = 0;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Format } from '../formats/index.js';
+import { addQuanta, bitsQuanta, histogramBin } from './bits-of-error.js';
+import type { ErrorAccumulator, MaskedOutputs, ResultSummary } from './summary.js';
+
+/**
+ * The exact values of one function on one row, in the form the accumulators need: the value as
+ * a double-double (scaled by 2^exp2 where it lies below float64's range), and its correct
+ * rounding to the format. Filled once per (row, format, function) and shared by every algorithm.
+ */
+export interface ExactValues {
+  hi: Float64Array;
+  lo: Float64Array;
+  /** null when every value is unscaled (log-softmax, logsumexp). */
+  exp2: Int32Array | null;
+  rounded: Float64Array;
+  /** |rounded - exact| and that over |exact|: the error of a correctly rounded result, reused whenever an algorithm gets it. */
+  roundedAbs: Float64Array;
+  roundedRel: Float64Array;
+}
+
+/** 2^n for any integer n, without overflowing on the way (ldexp of 1 split in two). */
+function scaleByPowerOfTwo(x: number, n: number): number {
+  const half = n >> 1;
+  return x * 2 ** half * 2 ** (n - half);
+}
+
+/** |c - e| and |c - e| / |e| for e = (hi + lo) * 2^exp2, accurate to a few float64 ulps. */
+export function absoluteError(c: number, hi: number, lo: number, exp2: number): number {
+  if (exp2 === 0) return Math.abs(c - hi - lo);
+  return Math.abs(c - scaleByPowerOfTwo(hi, exp2));
+}
+
+export function relativeError(c: number, hi: number, lo: number, exp2: number): number {
+  if (hi === 0) return 0; // e = 0 is excluded from maxRel
+  if (exp2 === 0) return Math.abs(c - hi - lo) / Math.abs(hi);
+  // e lies below float64's range: compare at e's scale. c * 2^-exp2 may overflow to Infinity,
+  // which is then the honest float64 answer.
+  return Math.abs(scaleByPowerOfTwo(c, -exp2) - hi - lo) / Math.abs(hi);
+}
+
+/**
+ * Adds one row's outputs of one (function, format, algorithm) to its summary: wrong outputs,
+ * errors against the exact values, worstRow. `length` elements of `computed` are read.
+ * Returns whether every output was finite (softmax's row-level figures need it).
+ */
+export function accumulateRow(
+  summary: ResultSummary,
+  format: Format,
+  computed: Float64Array,
+  length: number,
+  exact: ExactValues,
+  zeroCheck: boolean,
+  row: number,
+  line: number,
+): boolean {
+  const errors: ErrorAccumulator = summary.errors;
+  const wrong = summary.wrong;
+  const { hi, lo, exp2, rounded, roundedAbs, roundedRel } = exact;
+  let allFinite = true;
+  let rowMaxUlp = -1;
+  let count = 0;
+  let maxAbs = errors.maxAbs;
+  let maxRel = errors.maxRel;
+  for (let i = 0; i < length; i++) {
+    const c = computed[i];
+    const e = hi[i];
+    if (c - c !== 0) {
+      // c is NaN or +-Infinity.
+      allFinite = false;
+      if (e - e !== 0) continue; // exact -Infinity (a masked position of log-softmax): no figure
+      if (c !== c) wrong.nan++;
+      else wrong.inf++;
+      continue;
+    }
+    if (e - e !== 0) continue; // finite c where the exact value is -Infinity: no figure defined
+    const r = rounded[i];
+    count++;
+    if (c === r) {
+      // Correctly rounded: 0 ulps, and the error is the rounding's own (computed once per element).
+      if (roundedAbs[i] > maxAbs) maxAbs = roundedAbs[i];
+      if (roundedRel[i] > maxRel) maxRel = roundedRel[i];
+      if (rowMaxUlp < 0) rowMaxUlp = 0;
+      errors.bitsHistogram[0]++;
+      continue;
+    }
+    if (zeroCheck && c === 0) wrong.zero++;
+    const scale = exp2 === null ? 0 : exp2[i];
+    const abs = absoluteError(c, e, lo[i], scale);
+    if (abs > maxAbs) maxAbs = abs;
+    const rel = relativeError(c, e, lo[i], scale);
+    if (rel > maxRel) maxRel = rel;
+    const ulps = format.ulpDistance(c, r);
+    if (ulps > rowMaxUlp) rowMaxUlp = ulps;
+    const quanta = bitsQuanta(ulps);
+    addQuanta(errors.bitsSum, quanta);
+    errors.bitsHistogram[histogramBin(quanta)]++;
+  }
+  errors.count += count;
+  errors.maxAbs = maxAbs;
+  errors.maxRel = maxRel;
+  if (rowMaxUlp > errors.maxUlp) {
+    errors.maxUlp = rowMaxUlp;
+    errors.worstRow = { row, line };
+  }
+  return allFinite;
+}
+
+/** Adds one masked row's outputs, classified element by element. */
+export function accumulateMasked(masked: MaskedOutputs, computed: Float64Array, length: number): void {
+  masked.rows++;
+  for (let i = 0; i < length; i++) {
+    const c = computed[i];
+    if (c !== c) masked.nan++;
+    else if (c === 0) masked.zero++;
+    else if (c === Infinity) masked.posInf++;
+    else if (c === -Infinity) masked.negInf++;
+    else masked.finite++;
+  }
+}

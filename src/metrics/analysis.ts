@@ -1,0 +1,302 @@
+import { FormatKernel, type Selection } from '../algorithms/kernel.js';
+import { flagNames } from '../algorithms/flags.js';
+import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
+import { FORMATS, roundDoubleDouble, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
+import { ReferenceRow } from '../reference/index.js';
+import { absoluteError, accumulateMasked, accumulateRow, relativeError, type ExactValues } from './accumulate.js';
+import { ExactSum } from './exact-sum.js';
+import {
+  emptyInputFigures,
+  emptyInputShape,
+  emptyResultSummary,
+  LISTED_ROWS_LIMIT,
+  type AnalysisSummary,
+  type InputFigures,
+  type ResultSummary,
+  type RowKindName,
+} from './summary.js';
+
+/** What to analyse: the dtypes, and the (function, algorithm) pairs. */
+export interface AnalysisSelection {
+  dtypes: readonly Dtype[];
+  results: ReadonlyArray<{ function: FunctionName; algorithm: AlgorithmName }>;
+}
+
+interface DtypeState {
+  format: Format;
+  kernel: FormatKernel;
+  cast: Float64Array;
+  reference: ReferenceRow;
+  /** Index of the dtype state whose reference holds this row's exact values (the cast rows are equal). */
+  referenceOwner: number;
+  /** Whether this row was ordinary in this dtype (its exact values are current). */
+  ordinaryNow: boolean;
+  figures: InputFigures;
+  /** By result id; null when not selected. */
+  results: Array<ResultSummary | null>;
+  softmax: ExactValues;
+  logSoftmax: ExactValues;
+  logsumexp: ExactValues;
+}
+
+function exactValues(withScale: boolean, capacity: number): ExactValues {
+  return {
+    hi: new Float64Array(capacity),
+    lo: new Float64Array(capacity),
+    exp2: withScale ? new Int32Array(capacity) : null,
+    rounded: new Float64Array(capacity),
+    roundedAbs: new Float64Array(capacity),
+    roundedRel: new Float64Array(capacity),
+  };
+}
+
+/**
+ * Analyses rows one at a time and keeps only mergeable summaries: memory depends on the row
+ * length, never on the number of rows. Pure: rows in, a summary out.
+ */
+export class Analysis {
+  private readonly states: DtypeState[];
+  private readonly shape = emptyInputShape();
+  private readonly exactSum = new ExactSum();
+  private readonly wantSoftmax: boolean;
+  private readonly wantLogSoftmax: boolean;
+  private readonly wantLogsumexp: boolean;
+  private capacity = 0;
+
+  constructor(readonly selection: AnalysisSelection) {
+    const selected: boolean[] = RESULT_KINDS.map((kind) =>
+      selection.results.some((r) => r.function === kind.function && r.algorithm === kind.algorithm),
+    );
+    const kernelSelection: Selection = selected;
+    this.wantSoftmax = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'softmax');
+    this.wantLogSoftmax = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'log-softmax');
+    this.wantLogsumexp = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'logsumexp');
+    this.states = selection.dtypes.map((dtype) => {
+      const format = FORMATS[dtype];
+      return {
+        format,
+        kernel: new FormatKernel(format, kernelSelection),
+        cast: new Float64Array(0),
+        reference: new ReferenceRow(),
+        referenceOwner: 0,
+        ordinaryNow: false,
+        figures: emptyInputFigures(dtype),
+        results: RESULT_KINDS.map((kind) => (selected[kind.id] ? emptyResultSummary(kind.function, dtype, kind.algorithm) : null)),
+        softmax: exactValues(true, 0),
+        logSoftmax: exactValues(false, 0),
+        logsumexp: exactValues(false, 1),
+      };
+    });
+  }
+
+  /** Analyses one row of float64 logits. `row` is its 0-based index in input order, `line` its source line (0 if none). */
+  addRow(values: Float64Array, length: number, row: number, line: number): void {
+    this.ensureCapacity(length);
+    this.addShape(values, length, row, line);
+    for (let s = 0; s < this.states.length; s++) {
+      const state = this.states[s];
+      const kind = this.castAndClassify(state, values, length);
+      const figures = state.figures;
+      state.ordinaryNow = kind === 'ordinary';
+      if (kind === 'nan' || kind === 'posInf') {
+        if (kind === 'nan') figures.nanRows++;
+        else figures.posInfRows++;
+        this.listRow(figures, row, line, kind);
+        continue;
+      }
+      state.kernel.run(state.cast, length);
+      if (kind === 'masked') {
+        figures.maskedRows++;
+        this.listRow(figures, row, line, kind);
+        for (let id = 0; id < RESULT_COUNT; id++) {
+          const result = state.results[id];
+          if (result !== null) accumulateMasked(result.masked, state.kernel.outputs[id], result.function === 'logsumexp' ? 1 : length);
+        }
+        continue;
+      }
+      figures.ordinaryRows++;
+      this.computeExact(s, length);
+      this.accumulate(state, length, row, line);
+    }
+  }
+
+  summary(): AnalysisSummary {
+    return {
+      input: structuredClone(this.shape),
+      inputs: this.states.map((state) => structuredClone(state.figures)),
+      results: this.states.flatMap((state) => state.results.filter((r): r is ResultSummary => r !== null)).map((r) => structuredClone(r)),
+    };
+  }
+
+  private addShape(values: Float64Array, length: number, row: number, line: number): void {
+    const shape = this.shape;
+    shape.rows++;
+    if (length > shape.classes) shape.classes = length;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let j = 0; j < length; j++) {
+      const v = values[j];
+      if (v - v !== 0) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (max < min) return; // no finite logit
+    if (shape.minLogit === null || min < shape.minLogit) shape.minLogit = min;
+    if (shape.maxLogit === null || max > shape.maxLogit) shape.maxLogit = max;
+    const spread = max - min;
+    if (shape.maxRowSpread === null || spread > shape.maxRowSpread) {
+      shape.maxRowSpread = spread;
+      shape.maxRowSpreadRow = { row, line };
+    }
+  }
+
+  private listRow(figures: InputFigures, row: number, line: number, kind: RowKindName): void {
+    if (figures.listedRows.length < LISTED_ROWS_LIMIT) figures.listedRows.push({ row, line, kind });
+  }
+
+  private castAndClassify(state: DtypeState, values: Float64Array, length: number): RowKindName {
+    const format = state.format;
+    const cast = state.cast;
+    const figures = state.figures;
+    let hasNaN = false;
+    let hasPosInf = false;
+    let allNegInf = true;
+    for (let j = 0; j < length; j++) {
+      const v = values[j];
+      const c = format.round(v);
+      cast[j] = c;
+      if (c !== v && c === c) {
+        if (c - c !== 0 && v - v === 0) figures.castOverflow++;
+        else if (c === 0) figures.castUnderflow++;
+      }
+      if (c !== c) hasNaN = true;
+      else if (c === Infinity) hasPosInf = true;
+      if (c !== -Infinity) allNegInf = false;
+    }
+    if (hasNaN) return 'nan';
+    if (hasPosInf) return 'posInf';
+    return allNegInf ? 'masked' : 'ordinary';
+  }
+
+  /** Fills the state's exact values, computing the reference only if no earlier dtype had the same cast row. */
+  private computeExact(s: number, length: number): void {
+    const state = this.states[s];
+    let owner = s;
+    for (let earlier = 0; earlier < s && owner === s; earlier++) {
+      const other = this.states[earlier];
+      if (other.ordinaryNow && sameRow(other.cast, state.cast, length)) {
+        owner = other.referenceOwner;
+      }
+    }
+    state.referenceOwner = owner;
+    const reference = this.states[owner].reference;
+    if (owner === s) reference.compute(state.cast, length);
+    const format = state.format;
+    if (this.wantSoftmax) {
+      const exact = state.softmax;
+      for (let i = 0; i < length; i++) {
+        const hi = reference.softmaxHi[i];
+        const lo = reference.softmaxLo[i];
+        const exp2 = reference.softmaxExp2[i];
+        exact.hi[i] = hi;
+        exact.lo[i] = lo;
+        exact.exp2![i] = exp2;
+        const rounded = roundScaledDoubleDouble(format, hi, lo, exp2);
+        exact.rounded[i] = rounded;
+        exact.roundedAbs[i] = absoluteError(rounded, hi, lo, exp2);
+        exact.roundedRel[i] = relativeError(rounded, hi, lo, exp2);
+      }
+    }
+    if (this.wantLogSoftmax) fillUnscaled(state.logSoftmax, format, reference.logSoftmaxHi, reference.logSoftmaxLo, length);
+    if (this.wantLogsumexp) {
+      const exact = state.logsumexp;
+      exact.hi[0] = reference.lseHi;
+      exact.lo[0] = reference.lseLo;
+      fillRounded(exact, format, 1);
+    }
+  }
+
+  private accumulate(state: DtypeState, length: number, row: number, line: number): void {
+    const kernel = state.kernel;
+    for (let id = 0; id < RESULT_COUNT; id++) {
+      const result = state.results[id];
+      if (result === null) continue;
+      result.rows++;
+      const bits = kernel.flags[id];
+      if (bits !== 0) {
+        for (const name of flagNames(bits)) {
+          result.flags[name]++;
+          result.firstRows[name] ??= { row, line };
+        }
+      }
+      const wrongBefore = result.wrong.nan + result.wrong.inf + result.wrong.zero;
+      const fn = result.function;
+      const output = kernel.outputs[id];
+      if (fn === 'logsumexp') {
+        accumulateRow(result, state.format, output, 1, state.logsumexp, false, row, line);
+      } else if (fn === 'log-softmax') {
+        accumulateRow(result, state.format, output, length, state.logSoftmax, false, row, line);
+      } else {
+        const allFinite = accumulateRow(result, state.format, output, length, state.softmax, true, row, line);
+        if (allFinite && this.accumulateSoftmaxRow(result, output, length, kernel.argmax)) result.firstRows.argmaxFlip ??= { row, line };
+      }
+      if (result.wrong.nan + result.wrong.inf + result.wrong.zero !== wrongBefore) {
+        const firstRows = result.firstRows;
+        if (result.wrong.nan > 0) firstRows.nan ??= { row, line };
+        if (result.wrong.inf > 0) firstRows.inf ??= { row, line };
+        if (result.wrong.zero > 0) firstRows.zero ??= { row, line };
+      }
+    }
+  }
+
+  /** maxSumDev (the exact sum of the outputs, minus 1) and argmaxFlips, on a row of finite outputs. */
+  private accumulateSoftmaxRow(result: ResultSummary, output: Float64Array, length: number, exactArgmax: number): boolean {
+    const softmax = result.softmax!;
+    softmax.rows++;
+    const sum = this.exactSum;
+    sum.reset(-1);
+    let argmax = 0;
+    for (let i = 0; i < length; i++) {
+      sum.add(output[i]);
+      if (output[i] > output[argmax]) argmax = i;
+    }
+    const deviation = Math.abs(sum.value());
+    if (deviation > softmax.maxSumDev) softmax.maxSumDev = deviation;
+    // The exact softmax is increasing in x_i, so its argmax (ties: lowest index) is the row's.
+    if (argmax === exactArgmax) return false;
+    softmax.argmaxFlips++;
+    return true;
+  }
+
+  private ensureCapacity(length: number): void {
+    if (length <= this.capacity) return;
+    this.capacity = length;
+    for (const state of this.states) {
+      state.cast = new Float64Array(length);
+      state.softmax = exactValues(true, length);
+      state.logSoftmax = exactValues(false, length);
+    }
+  }
+}
+
+function sameRow(a: Float64Array, b: Float64Array, length: number): boolean {
+  for (let j = 0; j < length; j++) if (!Object.is(a[j], b[j])) return false;
+  return true;
+}
+
+function fillUnscaled(exact: ExactValues, format: Format, hi: Float64Array, lo: Float64Array, length: number): void {
+  exact.hi.set(hi.subarray(0, length));
+  exact.lo.set(lo.subarray(0, length));
+  fillRounded(exact, format, length);
+}
+
+function fillRounded(exact: ExactValues, format: Format, length: number): void {
+  for (let i = 0; i < length; i++) {
+    const hi = exact.hi[i];
+    const lo = exact.lo[i];
+    const rounded = roundDoubleDouble(format, hi, lo);
+    exact.rounded[i] = rounded;
+    exact.roundedAbs[i] = absoluteError(rounded, hi, lo, 0);
+    exact.roundedRel[i] = relativeError(rounded, hi, lo, 0);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * |sum_i c_i - 1|, with the sum computed exactly and the result rounded once: Shewchuk's
+ * adaptive expansion ("Adaptive precision floating-point arithmetic", 1997; the algorithm of
+ * Python's math.fsum). The partials are non-overlapping, so their exact sum is kept until the
+ * end. One scratch buffer, grown when needed: no allocation per row.
+ */
+export class ExactSum {
+  private partials = new Float64Array(64);
+  private count = 0;
+
+  reset(start: number): void {
+    this.partials[0] = start;
+    this.count = start === 0 ? 0 : 1;
+  }
+
+  add(value: number): void {
+    let x = value;
+    let kept = 0;
+    const partials = this.partials;
+    for (let i = 0; i < this.count; i++) {
+      let y = partials[i];
+      if (Math.abs(x) < Math.abs(y)) {
+        const swap = x;
+        x = y;
+        y = swap;
+      }
+      const high = x + y;
+      const low = y - (high - x); // exact error of the addition (Fast2Sum, |x| >= |y|)
+      if (low !== 0) partials[kept++] = low;
+      x = high;
+    }
+    if (kept === partials.length) this.grow();
+    this.partials[kept] = x;
+    this.count = kept + 1;
+  }
+
+  /** The exact sum rounded once to float64 (round to nearest). */
+  value(): number {
+    const partials = this.partials;
+    let n = this.count;
+    if (n === 0) return 0;
+    // As math.fsum does: add from the top, stop at the first inexact step, and fix a tie.
+    let high = partials[--n];
+    let low = 0;
+    while (n > 0) {
+      const x = high;
+      const y = partials[--n];
+      high = x + y;
+      const yr = high - x;
+      low = y - yr;
+      if (low !== 0) break;
+    }
+    if (n > 0 && ((low < 0 && partials[n - 1] < 0) || (low > 0 && partials[n - 1] > 0))) {
+      const y = low * 2;
+      const x = high + y;
+      if (y === x - high) high = x;
+    }
+    return high;
+  }
+
+  private grow(): void {
+    const larger = new Float64Array(this.partials.length * 2);
+    larger.set(this.partials);
+    this.partials = larger;
+  }
+}

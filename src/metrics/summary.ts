@@ -1,0 +1,213 @@
+import type { AlgorithmName, FunctionName } from '../algorithms/names.js';
+import type { FlagName } from '../algorithms/flags.js';
+import type { Dtype } from '../formats/index.js';
+import { HISTOGRAM_SIZE, mergeQuanta, type QuantaSum } from './bits-of-error.js';
+
+/**
+ * The figures of SPEC section 6, as mergeable accumulators: counts add, maxima take the max
+ * (ties to the earlier row, so any split of the input merges to the same worstRow), sums of bits
+ * are exact, histograms add. Derived figures (meanBits, maxBits) are computed from these by
+ * src/report, never stored.
+ */
+export interface WorstRow {
+  /** 0-based row index in input order. */
+  row: number;
+  /** 1-based source line for text inputs, 0 when the input has no lines. */
+  line: number;
+}
+
+export interface ErrorAccumulator {
+  /** Elements where both the exact and the computed value are finite. */
+  count: number;
+  maxAbs: number;
+  maxRel: number;
+  /** -1 until the first element. */
+  maxUlp: number;
+  worstRow: WorstRow | null;
+  bitsSum: QuantaSum;
+  /** Element counts by bits of error, HISTOGRAM_BINS_PER_BIT bins per bit. */
+  bitsHistogram: number[];
+}
+
+export interface SoftmaxAccumulator {
+  /** Rows whose outputs are all finite: the rows maxSumDev and argmaxFlips are taken over. */
+  rows: number;
+  maxSumDev: number;
+  argmaxFlips: number;
+}
+
+/** What an algorithm outputs on fully masked rows, element by element. */
+export interface MaskedOutputs {
+  rows: number;
+  nan: number;
+  zero: number;
+  negInf: number;
+  posInf: number;
+  /** Finite, nonzero. */
+  finite: number;
+}
+
+export interface ResultSummary {
+  function: FunctionName;
+  dtype: Dtype;
+  algorithm: AlgorithmName;
+  /** Ordinary rows analysed. */
+  rows: number;
+  /** Rows in which each IEEE flag was raised. */
+  flags: Record<FlagName, number>;
+  /** Wrong output elements. */
+  wrong: { nan: number; inf: number; zero: number };
+  errors: ErrorAccumulator;
+  /** The first row (input order) where each flag, wrong output or argmax flip occurred: where to look. */
+  firstRows: Record<FirstRowKey, WorstRow | null>;
+  /** Present for softmax only. */
+  softmax?: SoftmaxAccumulator;
+  masked: MaskedOutputs;
+}
+
+export const FIRST_ROW_KEYS = ['overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'argmaxFlip'] as const;
+export type FirstRowKey = (typeof FIRST_ROW_KEYS)[number];
+
+export type RowKindName = 'nan' | 'posInf' | 'masked' | 'ordinary';
+
+export interface ListedRow extends WorstRow {
+  kind: RowKindName;
+}
+
+/** Input figures per dtype (SPEC sections 2 and 3). */
+export interface InputFigures {
+  dtype: Dtype;
+  /** Logits that the cast to the dtype turned from finite into +-Infinity. */
+  castOverflow: number;
+  /** Logits that the cast turned from nonzero into 0. */
+  castUnderflow: number;
+  nanRows: number;
+  posInfRows: number;
+  maskedRows: number;
+  ordinaryRows: number;
+  /** The first LISTED_ROWS_LIMIT rows excluded from the metrics or masked, in input order. */
+  listedRows: ListedRow[];
+}
+
+export const LISTED_ROWS_LIMIT = 20;
+
+/** Figures of the float64 input itself, before any cast. */
+export interface InputShape {
+  rows: number;
+  classes: number;
+  /** Smallest and largest finite logit (null when there is none). */
+  minLogit: number | null;
+  maxLogit: number | null;
+  /** The largest max - min over the finite logits of one row, and where. */
+  maxRowSpread: number | null;
+  maxRowSpreadRow: WorstRow | null;
+}
+
+export interface AnalysisSummary {
+  input: InputShape;
+  inputs: InputFigures[];
+  results: ResultSummary[];
+}
+
+export function emptyResultSummary(fn: FunctionName, dtype: Dtype, algorithm: AlgorithmName): ResultSummary {
+  return {
+    function: fn,
+    dtype,
+    algorithm,
+    rows: 0,
+    flags: { overflow: 0, underflow: 0, invalid: 0, divideByZero: 0 },
+    wrong: { nan: 0, inf: 0, zero: 0 },
+    errors: {
+      count: 0,
+      maxAbs: 0,
+      maxRel: 0,
+      maxUlp: -1,
+      worstRow: null,
+      bitsSum: { high: 0, low: 0 },
+      bitsHistogram: new Array<number>(HISTOGRAM_SIZE).fill(0),
+    },
+    firstRows: { overflow: null, underflow: null, invalid: null, divideByZero: null, nan: null, inf: null, zero: null, argmaxFlip: null },
+    softmax: fn === 'softmax' ? { rows: 0, maxSumDev: 0, argmaxFlips: 0 } : undefined,
+    masked: { rows: 0, nan: 0, zero: 0, negInf: 0, posInf: 0, finite: 0 },
+  };
+}
+
+export function emptyInputFigures(dtype: Dtype): InputFigures {
+  return { dtype, castOverflow: 0, castUnderflow: 0, nanRows: 0, posInfRows: 0, maskedRows: 0, ordinaryRows: 0, listedRows: [] };
+}
+
+export function emptyInputShape(): InputShape {
+  return { rows: 0, classes: 0, minLogit: null, maxLogit: null, maxRowSpread: null, maxRowSpreadRow: null };
+}
+
+/** The earlier of two rows (by input order), for ties. */
+function earlier(a: WorstRow | null, b: WorstRow | null): WorstRow | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return b.row < a.row ? b : a;
+}
+
+/**
+ * Merges `other` into `into` (same function, dtype, algorithm). Row indices must already be
+ * global (a shard's rows offset by the rows before it), so worstRow picks the same row as one
+ * pass over the whole input would.
+ */
+export function mergeResultSummary(into: ResultSummary, other: ResultSummary): void {
+  into.rows += other.rows;
+  for (const name of Object.keys(into.flags) as FlagName[]) into.flags[name] += other.flags[name];
+  into.wrong.nan += other.wrong.nan;
+  into.wrong.inf += other.wrong.inf;
+  into.wrong.zero += other.wrong.zero;
+  const a = into.errors;
+  const b = other.errors;
+  if (b.maxUlp > a.maxUlp) {
+    a.worstRow = b.worstRow;
+  } else if (b.maxUlp === a.maxUlp) {
+    a.worstRow = earlier(a.worstRow, b.worstRow);
+  }
+  a.maxUlp = Math.max(a.maxUlp, b.maxUlp);
+  a.count += b.count;
+  a.maxAbs = Math.max(a.maxAbs, b.maxAbs);
+  a.maxRel = Math.max(a.maxRel, b.maxRel);
+  mergeQuanta(a.bitsSum, b.bitsSum);
+  for (let i = 0; i < a.bitsHistogram.length; i++) a.bitsHistogram[i] += b.bitsHistogram[i];
+  if (into.softmax && other.softmax) {
+    into.softmax.rows += other.softmax.rows;
+    into.softmax.maxSumDev = Math.max(into.softmax.maxSumDev, other.softmax.maxSumDev);
+    into.softmax.argmaxFlips += other.softmax.argmaxFlips;
+  }
+  for (const key of FIRST_ROW_KEYS) into.firstRows[key] = earlier(into.firstRows[key], other.firstRows[key]);
+  for (const key of ['rows', 'nan', 'zero', 'negInf', 'posInf', 'finite'] as const) into.masked[key] += other.masked[key];
+}
+
+export function mergeInputFigures(into: InputFigures, other: InputFigures): void {
+  into.castOverflow += other.castOverflow;
+  into.castUnderflow += other.castUnderflow;
+  into.nanRows += other.nanRows;
+  into.posInfRows += other.posInfRows;
+  into.maskedRows += other.maskedRows;
+  into.ordinaryRows += other.ordinaryRows;
+  into.listedRows = [...into.listedRows, ...other.listedRows].sort((x, y) => x.row - y.row).slice(0, LISTED_ROWS_LIMIT);
+}
+
+export function mergeInputShape(into: InputShape, other: InputShape): void {
+  into.rows += other.rows;
+  into.classes = Math.max(into.classes, other.classes);
+  if (other.minLogit !== null) into.minLogit = into.minLogit === null ? other.minLogit : Math.min(into.minLogit, other.minLogit);
+  if (other.maxLogit !== null) into.maxLogit = into.maxLogit === null ? other.maxLogit : Math.max(into.maxLogit, other.maxLogit);
+  if (other.maxRowSpread !== null) {
+    if (into.maxRowSpread === null || other.maxRowSpread > into.maxRowSpread) {
+      into.maxRowSpread = other.maxRowSpread;
+      into.maxRowSpreadRow = other.maxRowSpreadRow;
+    } else if (other.maxRowSpread === into.maxRowSpread) {
+      into.maxRowSpreadRow = earlier(into.maxRowSpreadRow, other.maxRowSpreadRow);
+    }
+  }
+}
+
+/** Merges two summaries of consecutive or interleaved parts of one input (same selection). */
+export function mergeAnalysisSummary(into: AnalysisSummary, other: AnalysisSummary): void {
+  mergeInputShape(into.input, other.input);
+  into.inputs.forEach((figures, i) => mergeInputFigures(figures, other.inputs[i]));
+  into.results.forEach((result, i) => mergeResultSummary(result, other.results[i]));
+}

@@ -1,0 +1,93 @@
+import { FUNCTIONS } from '../algorithms/names.js';
+import { describeRow, findingsOf } from '../report/findings.js';
+import type { InputReport, Report } from '../report/report.js';
+import { cellFigure, formatFigure, VERDICT_WORD } from './cells.js';
+import { checkLines, inputLines } from './summary-lines.js';
+
+const MARK = { ok: '🟢', warn: '🟡', fail: '🔴' } as const;
+
+/** GitHub-flavoured Markdown, for a PR comment or a CI step summary: the table view's content. */
+export function renderMarkdown(report: Report, details: boolean): string {
+  const out: string[] = [];
+  const failed = report.checks.filter((c) => !c.passed);
+  out.push(`## logitcheck ${report.ok ? '✅' : '❌'}`, '');
+  if (report.checks.length > 0) {
+    out.push(failed.length === 0 ? `All ${report.checks.length} checks passed.` : `${failed.length} of ${report.checks.length} checks failed.`, '');
+  }
+  for (const input of report.inputs) {
+    out.push(`### \`${escapeCell(input.path)}\` (${input.format}, ${input.rows} rows × ${input.classes} classes)`, '');
+    for (const line of inputLines(input)) out.push(`- ${escapeCell(line)}`);
+    out.push('');
+    out.push(...matrix(input, report));
+    const findings = findingsOf(input);
+    if (findings.length > 0) {
+      out.push('**Findings**', '');
+      for (const finding of findings) out.push(`- ${MARK[finding.severity]} ${escapeCell(finding.message)}`);
+      out.push('');
+    }
+    if (details) out.push(...detailsTable(input), '');
+  }
+  if (report.checks.length > 0) {
+    out.push('**Checks**', '');
+    for (const outcome of report.checks) {
+      out.push(`- ${outcome.passed ? '✅' : '❌'} \`${outcome.check}\``);
+      for (const line of checkLines(outcome)) out.push(`  - ${escapeCell(line)}`);
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function matrix(input: InputReport, report: Report): string[] {
+  const lines: string[] = [];
+  const dtypes = report.selection.dtypes;
+  for (const fn of FUNCTIONS) {
+    const rows = input.results.filter((r) => r.function === fn);
+    if (rows.length === 0) continue;
+    lines.push(`| ${fn} | ${dtypes.join(' | ')} |`, `|---|${dtypes.map(() => '---').join('|')}|`);
+    for (const algorithm of [...new Set(rows.map((r) => r.algorithm))]) {
+      const cells = dtypes.map((dtype) => {
+        const result = rows.find((r) => r.algorithm === algorithm && r.dtype === dtype);
+        return result ? `${MARK[result.verdict]} ${VERDICT_WORD[result.verdict]} ${cellFigure(result)}` : '';
+      });
+      lines.push(`| ${algorithm} | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+function detailsTable(input: InputReport): string[] {
+  const head = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of input.results) {
+    lines.push(
+      `| ${[
+        r.function,
+        r.algorithm,
+        r.dtype,
+        r.rows,
+        r.flags.overflow,
+        r.flags.underflow,
+        r.flags.invalid,
+        r.flags.divideByZero,
+        r.wrong.nan,
+        r.wrong.inf,
+        r.wrong.zero,
+        formatFigure(r.errors.maxAbs),
+        formatFigure(r.errors.maxRel),
+        formatFigure(r.errors.maxUlp),
+        formatFigure(r.errors.meanBits),
+        formatFigure(r.errors.maxBits),
+        describeRow(r.errors.worstRow),
+        formatFigure(r.softmax?.maxSumDev),
+        r.softmax ? r.softmax.argmaxFlips : '-',
+      ].join(' | ')} |`,
+    );
+  }
+  return lines;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}

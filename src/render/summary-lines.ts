@@ -1,0 +1,44 @@
+// The input summary and checks as plain sentences, shared by the table and Markdown renderers.
+import { describeRow } from '../report/findings.js';
+import type { CheckOutcome } from '../report/checks.js';
+import type { InputReport } from '../report/report.js';
+import { formatFigure } from './cells.js';
+
+export function inputLines(input: InputReport): string[] {
+  const lines: string[] = [];
+  const { min, max, maxRowSpread, maxRowSpreadRow } = input.logits;
+  if (min !== null && max !== null) {
+    lines.push(
+      `logits ${formatFigure(min)} .. ${formatFigure(max)}; largest row spread ${formatFigure(maxRowSpread)}${maxRowSpreadRow ? ` (${describeRow(maxRowSpreadRow)})` : ''}`,
+    );
+  } else {
+    lines.push('no finite logits');
+  }
+  for (const figures of input.dtypes) {
+    const parts: string[] = [];
+    if (figures.castOverflow > 0) parts.push(`${count(figures.castOverflow, 'logit')} overflow to Inf on the cast`);
+    if (figures.castUnderflow > 0) parts.push(`${count(figures.castUnderflow, 'logit')} underflow to 0 on the cast`);
+    if (figures.maskedRows > 0) parts.push(`${count(figures.maskedRows, 'fully masked row')}`);
+    if (figures.nanRows > 0) parts.push(`${count(figures.nanRows, 'row')} with NaN (excluded)`);
+    if (figures.posInfRows > 0) parts.push(`${count(figures.posInfRows, 'row')} with +Inf (excluded)`);
+    if (parts.length > 0) {
+      const first = figures.listedRows[0];
+      lines.push(`${figures.dtype}: ${parts.join(', ')}${first ? `; first: ${describeRow(first)} (${first.kind})` : ''}`);
+    }
+  }
+  return lines;
+}
+
+function count(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+export function checkLines(outcome: CheckOutcome, limit = 10): string[] {
+  if (outcome.passed) return [];
+  const shown = outcome.failures.slice(0, limit).map((failure) => {
+    const where = failure.row ? `, ${describeRow(failure.row)}` : '';
+    return `${failure.function} ${failure.algorithm} ${failure.dtype}: ${failure.figure} = ${formatFigure(failure.value)}${where} [${failure.input}]`;
+  });
+  if (outcome.failures.length > limit) shown.push(`... and ${outcome.failures.length - limit} more`);
+  return shown;
+}

@@ -1,0 +1,100 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import { FUNCTIONS } from '../algorithms/names.js';
+import { describeRow, findingsOf } from '../report/findings.js';
+import type { InputReport, Report, ResultReport } from '../report/report.js';
+import type { Verdict } from '../report/verdict.js';
+import { cellFigure, formatFigure, VERDICT_WORD } from './cells.js';
+import { checkLines, inputLines } from './summary-lines.js';
+
+export interface TableOptions {
+  color: boolean;
+  details: boolean;
+}
+
+const CELL_WIDTH = 17;
+
+/** The report for a person at a terminal: a verdict matrix per function, then findings in words. */
+export function renderTable(report: Report, options: TableOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const paint: Record<Verdict, (text: string) => string> = { ok: chalk.green, warn: chalk.yellow, fail: chalk.red };
+  const out: string[] = [];
+  for (const input of report.inputs) {
+    out.push(chalk.bold(`${input.path}`) + `  (${input.format}, ${input.rows} rows x ${input.classes} classes)`);
+    for (const line of inputLines(input)) out.push(`  ${line}`);
+    out.push('');
+    out.push(...matrix(input, report, paint, chalk));
+    const findings = findingsOf(input);
+    if (findings.length > 0) {
+      out.push(chalk.bold('Findings'));
+      for (const finding of findings.slice(0, 12)) out.push(`  ${paint[finding.severity](VERDICT_WORD[finding.severity].padEnd(4))} ${finding.message}`);
+      if (findings.length > 12) out.push(`  ... and ${findings.length - 12} more (--details or --format json for all)`);
+      out.push('');
+    }
+    if (options.details) out.push(detailsTable(input), '');
+  }
+  if (report.checks.length > 0) {
+    out.push(chalk.bold('Checks'));
+    for (const outcome of report.checks) {
+      out.push(`  ${outcome.passed ? paint.ok('pass') : paint.fail('FAIL')} ${outcome.check}`);
+      for (const line of checkLines(outcome)) out.push(`       ${line}`);
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function matrix(input: InputReport, report: Report, paint: Record<Verdict, (t: string) => string>, chalk: ChalkInstance): string[] {
+  const lines: string[] = [];
+  const dtypes = report.selection.dtypes;
+  for (const fn of FUNCTIONS) {
+    const rows = input.results.filter((r) => r.function === fn);
+    if (rows.length === 0) continue;
+    lines.push(chalk.bold(fn.padEnd(18)) + dtypes.map((d) => d.padEnd(CELL_WIDTH)).join(''));
+    const algorithms = [...new Set(rows.map((r) => r.algorithm))];
+    for (const algorithm of algorithms) {
+      const cells = dtypes.map((dtype) => {
+        const result = rows.find((r) => r.algorithm === algorithm && r.dtype === dtype);
+        if (!result) return ''.padEnd(CELL_WIDTH);
+        const text = `${VERDICT_WORD[result.verdict]} ${cellFigure(result)}`.padEnd(CELL_WIDTH);
+        return paint[result.verdict](text);
+      });
+      lines.push(`  ${algorithm.padEnd(16)}${cells.join('')}`);
+    }
+  }
+  lines.push(chalk.dim('  cells: verdict and key figure (mean bits of error when fine; NaN/Inf outputs, overflow rows, argmax flips, zeros when not)'));
+  lines.push('');
+  return lines;
+}
+
+const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'ovf', 'unf', 'inv', 'div0', 'nan', 'inf', 'zero', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'flips'];
+
+function detailsTable(input: InputReport): string {
+  const table = new Table({ head: DETAIL_HEAD, style: { head: [], border: [] } });
+  for (const r of input.results) table.push(detailRow(r));
+  return table.toString();
+}
+
+function detailRow(r: ResultReport): string[] {
+  return [
+    r.function,
+    r.algorithm,
+    r.dtype,
+    String(r.rows),
+    String(r.flags.overflow),
+    String(r.flags.underflow),
+    String(r.flags.invalid),
+    String(r.flags.divideByZero),
+    String(r.wrong.nan),
+    String(r.wrong.inf),
+    String(r.wrong.zero),
+    formatFigure(r.errors.maxAbs),
+    formatFigure(r.errors.maxRel),
+    formatFigure(r.errors.maxUlp),
+    formatFigure(r.errors.meanBits),
+    formatFigure(r.errors.maxBits),
+    describeRow(r.errors.worstRow),
+    formatFigure(r.softmax?.maxSumDev),
+    r.softmax ? String(r.softmax.argmaxFlips) : '-',
+  ];
+}

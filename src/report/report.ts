@@ -1,0 +1,131 @@
+import type { AlgorithmName, FunctionName } from '../algorithms/names.js';
+import type { Dtype } from '../formats/index.js';
+import { HISTOGRAM_BINS_PER_BIT, meanBits } from '../metrics/bits-of-error.js';
+import type { AnalysisSummary, InputFigures, MaskedOutputs, ResultSummary, WorstRow } from '../metrics/summary.js';
+import type { CheckOutcome } from './checks.js';
+import { verdictOf, type Verdict } from './verdict.js';
+
+/**
+ * The report model: what every renderer renders and what `--format json` writes (documented in
+ * docs/report-schema.md). All derived numbers are computed here, once; renderers only format.
+ */
+export const REPORT_SCHEMA = 'logitcheck.report/1';
+
+export interface RowRef {
+  /** 0-based row index in input order. */
+  row: number;
+  /** 1-based source line (text inputs), or null. */
+  line: number | null;
+}
+
+export interface ResultReport {
+  function: FunctionName;
+  dtype: Dtype;
+  algorithm: AlgorithmName;
+  rows: number;
+  verdict: Verdict;
+  flags: { overflow: number; underflow: number; invalid: number; divideByZero: number };
+  wrong: { nan: number; inf: number; zero: number };
+  errors: {
+    count: number;
+    maxAbs: number | null;
+    maxRel: number | null;
+    maxUlp: number | null;
+    meanBits: number | null;
+    maxBits: number | null;
+    worstRow: RowRef | null;
+    /** The exact sum of bits of error, in units of 2^-24 bits, as a decimal integer string (for merging). */
+    bitsSum: string;
+    /** Element counts per quarter bit of error: bin i holds [i/4, (i+1)/4) bits; trailing zero bins dropped. */
+    bitsHistogram: number[];
+  };
+  /** softmax only: over rows whose outputs are all finite. */
+  softmax?: { rows: number; maxSumDev: number | null; argmaxFlips: number };
+  firstRows: Record<string, RowRef | null>;
+  masked: MaskedOutputs;
+}
+
+export interface InputReport {
+  path: string;
+  format: string;
+  rows: number;
+  classes: number;
+  logits: { min: number | null; max: number | null; maxRowSpread: number | null; maxRowSpreadRow: RowRef | null };
+  dtypes: Array<Omit<InputFigures, 'listedRows'> & { listedRows: Array<RowRef & { kind: string }> }>;
+  results: ResultReport[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: 'logitcheck'; version: string };
+  selection: { dtypes: Dtype[]; functions: FunctionName[]; algorithms: AlgorithmName[] };
+  inputs: InputReport[];
+  checks: CheckOutcome[];
+  ok: boolean;
+}
+
+export function rowRef(row: WorstRow | null): RowRef | null {
+  return row === null ? null : { row: row.row, line: row.line === 0 ? null : row.line };
+}
+
+const LIMB = 2n ** 52n;
+
+export function resultReport(summary: ResultSummary): ResultReport {
+  const errors = summary.errors;
+  const none = errors.count === 0;
+  let histogramEnd = errors.bitsHistogram.length;
+  while (histogramEnd > 0 && errors.bitsHistogram[histogramEnd - 1] === 0) histogramEnd--;
+  const report: ResultReport = {
+    function: summary.function,
+    dtype: summary.dtype,
+    algorithm: summary.algorithm,
+    rows: summary.rows,
+    verdict: 'ok',
+    flags: { ...summary.flags },
+    wrong: { ...summary.wrong },
+    errors: {
+      count: errors.count,
+      maxAbs: none ? null : errors.maxAbs,
+      maxRel: none ? null : errors.maxRel,
+      maxUlp: none ? null : errors.maxUlp,
+      meanBits: none ? null : meanBits(errors.bitsSum, errors.count),
+      maxBits: none ? null : Math.log2(1 + errors.maxUlp),
+      worstRow: rowRef(errors.worstRow),
+      bitsSum: (BigInt(errors.bitsSum.high) * LIMB + BigInt(errors.bitsSum.low)).toString(),
+      bitsHistogram: errors.bitsHistogram.slice(0, histogramEnd),
+    },
+    firstRows: Object.fromEntries(Object.entries(summary.firstRows).map(([key, row]) => [key, rowRef(row)])),
+    masked: { ...summary.masked },
+  };
+  if (summary.softmax) {
+    report.softmax = {
+      rows: summary.softmax.rows,
+      maxSumDev: summary.softmax.rows === 0 ? null : summary.softmax.maxSumDev,
+      argmaxFlips: summary.softmax.argmaxFlips,
+    };
+  }
+  report.verdict = verdictOf(report);
+  return report;
+}
+
+export const HISTOGRAM_RESOLUTION = HISTOGRAM_BINS_PER_BIT;
+
+export function inputReport(path: string, format: string, summary: AnalysisSummary): InputReport {
+  return {
+    path,
+    format,
+    rows: summary.input.rows,
+    classes: summary.input.classes,
+    logits: {
+      min: summary.input.minLogit,
+      max: summary.input.maxLogit,
+      maxRowSpread: summary.input.maxRowSpread,
+      maxRowSpreadRow: rowRef(summary.input.maxRowSpreadRow),
+    },
+    dtypes: summary.inputs.map((figures) => ({
+      ...figures,
+      listedRows: figures.listedRows.map((listed) => ({ ...rowRef(listed)!, kind: listed.kind })),
+    })),
+    results: summary.results.map(resultReport),
+  };
+}

@@ -1,0 +1,179 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+
+const DEMO = 'fixtures/demo/breaks.csv';
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/;
+
+function result(report: any, fn: string, dtype: string, algorithm: string, input = 0) {
+  return report.inputs[input].results.find((r: any) => r.function === fn && r.dtype === dtype && r.algorithm === algorithm);
+}
+
+describe('analyze: table', () => {
+  test('the demo: a verdict matrix per function, findings in words, exit 0 without checks', async () => {
+    const { status, stdout, stderr } = await runCli(['analyze', DEMO]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toContain('fixtures/demo/breaks.csv  (csv, 12 rows x 8 classes)');
+    for (const heading of ['softmax', 'log-softmax', 'logsumexp']) expect(stdout).toMatch(new RegExp(`^${heading}\\s+float64\\s+float32\\s+float16\\s+bfloat16`, 'm'));
+    expect(stdout).toMatch(/^ {2}naive\s+FAIL/m);
+    expect(stdout).toContain('Findings');
+    // Naive exp overflows where a logit passes the dtype's threshold (SPEC section 1): float64
+    // (709.78) on rows 3 (~800) and 9 (70000); float32 (88.72) also on row 2 (~95); float16
+    // (11.09) on rows 1 (~11.5), 2, 3 and 5 (30), row 9 being +Inf after the cast there.
+    expect(stdout).toMatch(/logsumexp naive overflows: float64 2 rows \(from row 3, line 5\); float32 3 rows \(from row 2, line 4\); float16 4 rows \(from row 1, line 3\); bfloat16 3 rows \(from row 2, line 4\)/);
+    expect(stdout).not.toMatch(ANSI);
+  });
+
+  test('--details adds the full figure table', async () => {
+    const { stdout } = await runCli(['analyze', DEMO, '--details', '--dtype', 'f32']);
+    expect(stdout).toContain('maxUlp');
+    expect(stdout).toContain('meanBits');
+  });
+
+  test('colour only on a terminal; NO_COLOR wins over a terminal, FORCE_COLOR over a pipe', async () => {
+    expect((await runCli(['analyze', DEMO], { stdoutIsTTY: true })).stdout).toMatch(ANSI);
+    expect((await runCli(['analyze', DEMO], { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+    expect((await runCli(['analyze', DEMO], { stdoutIsTTY: false, env: { FORCE_COLOR: '1' } })).stdout).toMatch(ANSI);
+    expect((await runCli(['analyze', DEMO], { stdoutIsTTY: true, env: { FORCE_COLOR: '0' } })).stdout).not.toMatch(ANSI);
+  });
+});
+
+describe('analyze: JSON report', () => {
+  test('schema, inputs, input figures and results named as SPEC section 6', async () => {
+    const { status, stdout } = await runCli(['analyze', DEMO, '--format', 'json']);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.schema).toBe('logitcheck.report/1');
+    expect(report.tool.name).toBe('logitcheck');
+    expect(report.ok).toBe(true);
+    const input = report.inputs[0];
+    expect(input).toMatchObject({ path: DEMO, format: 'csv', rows: 12, classes: 8 });
+    const f16 = input.dtypes.find((d: any) => d.dtype === 'float16');
+    // Row 9 holds 70000 (> 65504 + 16): a cast overflow, so a +Inf row in float16; row 10 holds NaN.
+    expect(f16).toMatchObject({ castOverflow: 1, posInfRows: 1, nanRows: 1, maskedRows: 1, ordinaryRows: 9 });
+    const f64 = input.dtypes.find((d: any) => d.dtype === 'float64');
+    expect(f64).toMatchObject({ castOverflow: 0, posInfRows: 0, nanRows: 1, maskedRows: 1, ordinaryRows: 10 });
+    expect(input.results).toHaveLength(56);
+    const naive = result(report, 'logsumexp', 'float64', 'naive');
+    expect(Object.keys(naive.flags)).toEqual(['overflow', 'underflow', 'invalid', 'divideByZero']);
+    for (const key of ['count', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow']) expect(naive.errors).toHaveProperty(key);
+    // Rows 3 (line 5, logits around 800) and 9 (line 11, 70000) are the rows whose naive exp overflows float64.
+    expect(naive.flags.overflow).toBe(2);
+    expect(naive.firstRows.overflow).toEqual({ row: 3, line: 5 });
+    const softmax = result(report, 'softmax', 'float32', 'max-shift');
+    expect(softmax.softmax).toHaveProperty('maxSumDev');
+    expect(softmax.softmax).toHaveProperty('argmaxFlips');
+  });
+
+  test('non-finite figures are written as strings, never null', async () => {
+    // float16 naive softmax of [12, 12]: exp(12) overflows, Inf / Inf is NaN; the masked row's outputs are NaN.
+    const { stdout } = await runCli(['analyze', '--format', 'json', '--input-format', 'csv'], { stdin: '12,12\n1,2\n' });
+    expect(stdout).not.toContain('null,\n          "maxRel"'); // figures exist for row 1
+    const report = JSON.parse(stdout);
+    expect(report.inputs[0].path).toBe('<stdin>');
+    expect(result(report, 'softmax', 'float16', 'naive').wrong.nan).toBe(2);
+  });
+});
+
+describe('analyze: checks and exit codes', () => {
+  test('--fail-on nan fails with exit 1 and names function, dtype, algorithm, figure and row', async () => {
+    const { status, stdout } = await runCli(['analyze', DEMO, '--fail-on', 'nan', '--dtype', 'f32', '--function', 'softmax', '--algorithm', 'naive']);
+    expect(status).toBe(1);
+    // Row 2 (line 4, logits around 95): exp overflows float32, Inf / Inf = NaN.
+    expect(stdout).toMatch(/FAIL fail-on nan\n\s+softmax naive float32: wrong\.nan = \d+, row 2, line 4 \[fixtures\/demo\/breaks\.csv\]/);
+  });
+
+  test('checks apply only to the selection: max-shift passes --fail-on nan,inf,overflow', async () => {
+    const { status, stdout } = await runCli(['analyze', DEMO, '--algorithm', 'max-shift', '--fail-on', 'nan,inf,overflow', '--format', 'json']);
+    const report = JSON.parse(stdout);
+    expect(report.checks.map((c: any) => [c.check, c.passed])).toEqual([
+      ['fail-on nan', true],
+      ['fail-on inf', true],
+      ['fail-on overflow', true],
+    ]);
+    expect(status).toBe(0);
+  });
+
+  test('--max-ulp: a loose limit passes, a tight one fails on the worst row', async () => {
+    expect((await runCli(['analyze', DEMO, '--algorithm', 'log1p', '--dtype', 'f64', '--max-ulp', '1000000'])).status).toBe(0);
+    const tight = await runCli(['analyze', DEMO, '--function', 'softmax', '--algorithm', 'exp-lse', '--dtype', 'bf16', '--max-ulp', '0', '--format', 'json']);
+    expect(tight.status).toBe(1);
+    const failure = JSON.parse(tight.stdout).checks[0].failures[0];
+    expect(failure).toMatchObject({ function: 'softmax', dtype: 'bfloat16', algorithm: 'exp-lse', figure: 'errors.maxUlp' });
+    expect(failure.value).toBeGreaterThan(0);
+    expect(failure.row).toHaveProperty('line');
+  });
+
+  test('usage errors exit 2 with one line and no stack trace', async () => {
+    for (const args of [
+      ['analyze', DEMO, '--dtype', 'f8'],
+      ['analyze', DEMO, '--function', 'logsumexp', '--algorithm', 'exp-lse'],
+      ['analyze', DEMO, '--fail-on', 'bogus'],
+      ['analyze', DEMO, '--max-ulp', '-1'],
+      ['analyze', DEMO, '--format', 'yaml'],
+      ['analyze', DEMO, '--bogus'],
+    ]) {
+      const { status, stderr, stdout } = await runCli(args);
+      expect(status, args.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n'), stderr).toHaveLength(1);
+      expect(stderr).toMatch(/^logitcheck: /);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  test('input errors exit 2 naming file, line and column', async () => {
+    const missing = await runCli(['analyze', 'no/such.csv']);
+    expect(missing).toMatchObject({ status: 2, stdout: '' });
+    expect(missing.stderr).toBe('logitcheck: no/such.csv: no such file\n');
+    const bad = await runCli(['analyze', '--input-format', 'csv'], { stdin: '1,2,3\n4,,6\n' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^logitcheck: <stdin>:2:3: /);
+  });
+
+  test('no FILE and stdin a terminal: a usage error, not a hang', async () => {
+    const { status, stderr } = await runCli(['analyze'], { stdinIsTTY: true });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/no input/);
+  });
+});
+
+describe('analyze: output and several inputs', () => {
+  test('--output writes the report; a bad path fails before any work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logitcheck-'));
+    const path = join(dir, 'report.md');
+    const { status, stdout } = await runCli(['analyze', DEMO, '--format', 'markdown', '-o', path]);
+    expect(status).toBe(0);
+    expect(stdout).toBe('');
+    expect(readFileSync(path, 'utf8')).toContain('| softmax | float64 | float32 | float16 | bfloat16 |');
+    const bad = await runCli(['analyze', 'no/such.csv', '-o', join(dir, 'missing-dir', 'r.json')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--output .*folder does not exist/); // not the missing input: the output is checked first
+  });
+
+  test('several files: one JSON object holding all, one table section each', async () => {
+    const json = JSON.parse((await runCli(['analyze', DEMO, 'fixtures/demo/breaks.csv', '--format', 'json', '--dtype', 'f16'])).stdout);
+    expect(json.inputs).toHaveLength(2);
+    const table = (await runCli(['analyze', DEMO, DEMO, '--dtype', 'f16'])).stdout;
+    expect(table.split('(csv, 12 rows x 8 classes)').length).toBe(3);
+  });
+
+  test('Markdown carries the matrix, findings and checks', async () => {
+    const { stdout, status } = await runCli(['analyze', DEMO, '--format', 'markdown', '--fail-on', 'overflow']);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/^## logitcheck ❌/);
+    expect(stdout).toContain('| naive | ');
+    expect(stdout).toContain('**Findings**');
+    expect(stdout).toContain('- ❌ `fail-on overflow`');
+  });
+
+  test('CSV column selection drops an id and a label column', async () => {
+    const csv = 'id,a,b,c,label\n7,1,2,3,2\n8,3,2,1,0\n';
+    const { stdout } = await runCli(['analyze', '--format', 'json', '--input-format', 'csv', '--exclude-columns', 'id,label'], { stdin: csv });
+    expect(JSON.parse(stdout).inputs[0]).toMatchObject({ rows: 2, classes: 3 });
+  });
+});

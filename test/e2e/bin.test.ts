@@ -1,0 +1,114 @@
+// End-to-end: the real bin (bin/logitcheck.js over dist/, built by `npm test`), real processes,
+// real pipes and exit codes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+const BIN = 'bin/logitcheck.js';
+const MNIST = '../shared/data/mnist-presoftmax/logits.csv';
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/;
+
+function logitcheck(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
+  const result = spawnSync(process.execPath, [BIN, ...args], { input: options.input ?? '', env, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the bin', () => {
+  test('reads stdin in a pipe and writes JSON to stdout', () => {
+    const { status, stdout, stderr } = logitcheck(['analyze', '--format', 'json', '--dtype', 'f16'], { input: '[[1, 2, 3], [10, 10, 10]]' });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.inputs[0]).toMatchObject({ path: '<stdin>', format: 'json', rows: 2, classes: 3 });
+  });
+
+  test('exit 1 when a check fails, 0 when it passes', () => {
+    expect(logitcheck(['analyze', 'fixtures/demo/breaks.csv', '--fail-on', 'overflow']).status).toBe(1);
+    expect(logitcheck(['analyze', 'fixtures/demo/breaks.csv', '--algorithm', 'log1p', '--fail-on', 'overflow']).status).toBe(0);
+  });
+
+  test.each([
+    ['ragged.csv', '1,2,3\n4,5\n', /^logitcheck: .*ragged\.csv:2:4: row has 2 fields, expected 3/],
+    ['empty.csv', '1,2,3\n4,,6\n', /^logitcheck: .*empty\.csv:2:3: /],
+    ['token.csv', '1,2,3\n4,five,6\n', /^logitcheck: .*token\.csv:2:3: .*'five'/],
+    ['bad.jsonl', '[1,2]\n[3,oops]\n', /^logitcheck: .*bad\.jsonl:2:4: /],
+    ['nothing.csv', '', /^logitcheck: .*nothing\.csv.*no data rows/],
+  ])('malformed %s: exit 2, one line naming file, line and column, no stack trace', (name, content, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'logitcheck-e2e-'));
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    const { status, stdout, stderr } = logitcheck(['analyze', path]);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('no colour in a pipe; FORCE_COLOR turns it on; NO_COLOR wins', () => {
+    expect(logitcheck(['analyze', 'fixtures/demo/breaks.csv']).stdout).not.toMatch(ANSI);
+    expect(logitcheck(['analyze', 'fixtures/demo/breaks.csv'], { env: { FORCE_COLOR: '1' } }).stdout).toMatch(ANSI);
+    expect(logitcheck(['analyze', 'fixtures/demo/breaks.csv'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(ANSI);
+  });
+
+  test('compute ... | head -3 ends quietly with status 0 (no EPIPE trace)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logitcheck-e2e-'));
+    const path = join(dir, 'big.csv');
+    const row = Array.from({ length: 20 }, (_, j) => (j * 0.37 - 3).toFixed(2)).join(',');
+    writeFileSync(path, `${row}\n`.repeat(100_000));
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" ${BIN} compute "${path}" -f softmax -d f32 | head -3; echo "status=\${PIPESTATUS[0]}" >&2`], {
+      encoding: 'utf8',
+    });
+    expect(result.stdout.trim().split('\n')).toHaveLength(3);
+    expect(result.stderr.trim()).toBe('status=0');
+  });
+
+  test('--version and --help exit 0', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(logitcheck(['--version']).stdout.trim()).toBe(pkg.version);
+    expect(logitcheck(['analyze', '--help']).status).toBe(0);
+  });
+});
+
+describe('real data: MNIST logits (Blanchard, Higham & Higham 2021)', () => {
+  // Expected counts come from fixtures/mnist/mnist_overflow.py, which runs the same algorithms
+  // with the independent Python emulation (fractions + mpmath) of fixtures/reference/.
+  const expected = JSON.parse(readFileSync('fixtures/mnist/mnist_overflow.json', 'utf8'));
+
+  test('naive and max-shift logsumexp overflow counts in float16 and bfloat16 match the independent emulation', () => {
+    const { status, stdout, stderr } = logitcheck([
+      'analyze',
+      MNIST,
+      '--function',
+      'logsumexp',
+      '--algorithm',
+      'naive,max-shift',
+      '--dtype',
+      'f16,bf16',
+      '--format',
+      'json',
+    ]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const input = JSON.parse(stdout).inputs[0];
+    expect(input).toMatchObject({ rows: 2500, classes: 10 });
+    for (const dtype of ['float16', 'bfloat16']) {
+      for (const algorithm of ['naive', 'max-shift']) {
+        const result = input.results.find((r: any) => r.dtype === dtype && r.algorithm === algorithm);
+        const want = expected.counts[dtype][algorithm];
+        expect({ dtype, algorithm, overflow: result.flags.overflow, inf: result.wrong.inf, first: result.firstRows.overflow?.row ?? null }).toEqual({
+          dtype,
+          algorithm,
+          overflow: want.overflowRows,
+          inf: want.infRows,
+          first: want.firstOverflowRow,
+        });
+      }
+    }
+    // The point of the paper's experiment: float16 naive overflows on real data, shifting fixes it.
+    expect(expected.counts.float16.naive.overflowRows).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { readAllRows } from '../../src/input/open-rows.js';
+import { expectInputError, infoOf, linesOf, rowsOf } from './helpers.js';
+
+const read = (text: string) => rowsOf(text, {}, 'in.json');
+const errorAt = (text: string, line: number, column: number, problem: string) =>
+  expectInputError(text, { line, column }, problem, {}, 'in.json');
+
+describe('JSON: accepted shapes', () => {
+  it('an array of arrays: one row per inner array', async () => {
+    const { info, rows } = await readAllRows('in.json', '[[1, 2.5], [-Infinity, NaN]]');
+    expect(info).toEqual({ name: 'in.json', format: 'json', columns: 2 });
+    expect(rows.map((row) => [row.index, row.line, ...row.values])).toEqual([
+      [0, 1, 1, 2.5],
+      [1, 1, -Infinity, NaN],
+    ]);
+  });
+
+  it('gives each row the line of its opening bracket', async () => {
+    expect(await linesOf('[\n  [1, 2],\n  [3, 4]\n]\n', {}, 'in.json')).toEqual([2, 3]);
+    expect(await linesOf('[\r\n[1,\r\n2],\r\n[3, 4]]', {}, 'in.json')).toEqual([2, 4]);
+  });
+
+  it('a single array of numbers is one row', async () => {
+    expect(await read('[1, 2, 3]')).toEqual([[1, 2, 3]]);
+    expect(await read('[\n1,\n2\n]')).toEqual([[1, 2]]);
+  });
+
+  it("an object's logits key, holding rows or one row; other keys are ignored", async () => {
+    const text = '{"model": "x", "logits": [[1, 2], [3, 4]], "meta": {"a": [1, {"b": null}], "t": true, "s": "\\u00e9\\n"}}';
+    expect(await read(text)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(await read('{"logits": [5, 6], "labels": ["cat", "dog"]}')).toEqual([[5, 6]]);
+  });
+
+  it('a key written with escapes is still logits', async () => {
+    expect(await read('{"logi\\u0074s": [1]}')).toEqual([[1]]);
+  });
+
+  it("Python's NaN, Infinity, -Infinity and the CSV spellings (nan, -inf)", async () => {
+    const [[nan, inf, negInf, negZero, tiny, nan2, negInf2]] = await read('[NaN, Infinity, -Infinity, -0.0, 1e-400, nan, -inf]');
+    expect(nan).toBeNaN();
+    expect(inf).toBe(Infinity);
+    expect(negInf).toBe(-Infinity);
+    expect(Object.is(negZero, -0)).toBe(true);
+    expect(tiny).toBe(0);
+    expect(nan2).toBeNaN();
+    expect(negInf2).toBe(-Infinity);
+  });
+
+  it('numbers beyond strict JSON (+1, .5, 5.) are read like CSV fields', async () => {
+    expect(await read('[+1, .5, 5., 1E3]')).toEqual([[1, 0.5, 5, 1000]]);
+  });
+
+  it('whitespace and a byte order mark around the document', async () => {
+    expect(await read('\uFEFF \n\t[[1]] \r\n\n')).toEqual([[1]]);
+  });
+});
+
+describe('JSON: errors with their line and column', () => {
+  it('a string where a number belongs', async () => {
+    await errorAt('[[1, "1.5"]]', 1, 6, 'expected a number, got a string');
+    await errorAt('["1.5"]', 1, 2, 'expected a number, got a string');
+  });
+
+  it('words that are not numbers', async () => {
+    await errorAt('[[1, true]]', 1, 6, "expected a number, got 'true'");
+    await errorAt('[null]', 1, 2, "expected a number, got 'null'");
+    await errorAt('[1.2.3]', 1, 2, "expected a number, got '1.2.3'");
+    await errorAt('[\n  0x10\n]', 2, 3, "expected a number, got '0x10'");
+  });
+
+  it('a missing logits key: at the object', async () => {
+    await errorAt('{"x": [1]}', 1, 1, "object has no 'logits' key");
+    await errorAt('\n  {"x": 1}', 2, 3, "object has no 'logits' key");
+    await errorAt('{}', 1, 1, "object has no 'logits' key");
+  });
+
+  it('a duplicate logits key: at the second one', async () => {
+    await errorAt('{"logits": [1], "logits": [2]}', 1, 17, "duplicate key 'logits'");
+  });
+
+  it('logits that are not an array', async () => {
+    await errorAt('{"logits": 5}', 1, 12, "expected an array for 'logits', got '5'");
+    await errorAt('{"logits": {"a": 1}}', 1, 12, "expected an array for 'logits', got '{'");
+  });
+
+  it('rows of different lengths: both lengths and where', async () => {
+    // Too many: at the first extra value; too few: at the ']' where one is missing.
+    await errorAt('[[1,2],[3,4,5]]', 1, 13, 'row has 3 values, expected 2 (from line 1)');
+    await errorAt('[[1,2],[3]]', 1, 10, 'row has 1 value, expected 2 (from line 1)');
+    await errorAt('[\n[1,2],\n[3,4],\n[5]\n]', 4, 3, 'row has 1 value, expected 2 (from line 2)');
+  });
+
+  it('empty rows and empty documents', async () => {
+    await errorAt('[[1],[]]', 1, 6, 'empty row');
+    await errorAt('[[]]', 1, 2, 'empty row');
+    await errorAt('[]', 1, 1, 'no data rows');
+    await errorAt('{"logits": []}', 1, 12, 'no data rows');
+    await errorAt('', 1, 1, 'no data rows');
+    await errorAt('   \n  ', 2, 3, 'no data rows');
+  });
+
+  it('nesting other than rows of numbers', async () => {
+    await errorAt('[[[1]]]', 1, 3, "expected a number, got '['");
+    await errorAt('[[1], 2]', 1, 7, "expected '[' (the next row), got '2'");
+    await errorAt('[1, [2]]', 1, 5, "expected a number, got '['");
+    await errorAt('[{"logits": [1]}]', 1, 2, "expected a number or '[' (a row), got '{'");
+    await errorAt('"abc"', 1, 1, "expected '[' or '{'");
+    await errorAt('42', 1, 1, "expected '[' or '{'");
+  });
+
+  it('syntax errors say what was expected', async () => {
+    await errorAt('[[1 2]]', 1, 5, "expected ',' or ']', got '2'");
+    await errorAt('[[1,]]', 1, 5, "expected a value after ',', got ']'");
+    await errorAt('[[1,2]', 1, 7, "unexpected end of input; expected ',' or ']'");
+    await errorAt('[[1,2],', 1, 8, 'unexpected end of input; expected a value');
+    await errorAt('{"logits" [1]}', 1, 11, "expected ':', got '['");
+    await errorAt('{logits: [1]}', 1, 2, "expected a key (a string) or '}', got 'logits'");
+    await errorAt('{"logits": [1],}', 1, 16, "expected a key (a string), got '}'");
+    await errorAt('{"logits": [1] "x": 2}', 1, 16, "expected ',' or '}', got a string");
+    await errorAt('{"logits": [1], "x": }', 1, 22, "expected a value, got '}'");
+    await errorAt('{"logits": [1], "x": nope}', 1, 22, "expected a JSON value, got 'nope'");
+    await errorAt('[1,2]]', 1, 6, "unexpected ']' after the end of the JSON document");
+  });
+
+  it('string syntax', async () => {
+    await errorAt('{"logits": [1], "x": "abc', 1, 22, 'unterminated string');
+    await errorAt('{"logits": [1], "x": "a\nb"}', 1, 22, 'unterminated string');
+    await errorAt('{"a\\qb": 1}', 1, 4, "invalid escape '\\q' in a string");
+    await errorAt('{"a\\u12g4": 1}', 1, 4, 'invalid \\u escape');
+    await errorAt('{"a\tb": 1}', 1, 4, 'control character U+0009 in a string');
+  });
+
+  it('a .json file holding JSON Lines: at the second line, with a hint', async () => {
+    await errorAt('[1,2]\n[3,4]\n', 2, 1, "unexpected '[' after the end of the JSON document (for JSON Lines, name the file .jsonl or use --input-format jsonl)");
+  });
+
+  it('counts columns after multi-byte characters in characters', async () => {
+    await errorAt('{"é😀": 1, "logits": [x]}', 1, 22, "got 'x'");
+  });
+});
+
+describe('JSON Lines', () => {
+  const readLines = (text: string, name = 'in.jsonl') => readAllRows(name, text);
+  const errorAtLine = (text: string, line: number, column: number, problem: string) =>
+    expectInputError(text, { line, column }, problem, {}, 'in.jsonl');
+
+  it('one array or logits object per line', async () => {
+    const { info, rows } = await readLines('[1,2]\n{"logits": [3,4], "id": 7}\n  [5,6]  \n');
+    expect(info).toEqual({ name: 'in.jsonl', format: 'jsonl', columns: 2 });
+    expect(rows.map((row) => [row.index, row.line, ...row.values])).toEqual([
+      [0, 1, 1, 2],
+      [1, 2, 3, 4],
+      [2, 3, 5, 6],
+    ]);
+  });
+
+  it('.ndjson, CRLF, no final line end, blank lines at the end', async () => {
+    expect(await linesOf('[1]\r\n[2]\r\n[3]', {}, 'in.ndjson')).toEqual([1, 2, 3]);
+    expect(await linesOf('[1]\n[2]\n\n \n', {}, 'in.jsonl')).toEqual([1, 2]);
+    expect(await rowsOf('[1]', {}, 'in.jsonl')).toEqual([[1]]);
+  });
+
+  it('a blank line before a row is an empty row', async () => {
+    await errorAtLine('[1]\n\n[2]\n', 2, 1, 'empty row (blank lines are allowed only at the end');
+    await errorAtLine('\n[1]\n', 1, 1, 'empty row');
+  });
+
+  it('a row spread over lines', async () => {
+    await errorAtLine('[1,\n2]\n', 1, 4, 'the line ends inside a JSON Lines row; expected a value');
+  });
+
+  it('two values on one line', async () => {
+    await errorAtLine('[1] [2]\n', 1, 5, "expected the end of the line after the row, got '['");
+  });
+
+  it('rows must be flat arrays of numbers', async () => {
+    await errorAtLine('[[1,2]]\n', 1, 2, "expected a number, got '['");
+    await errorAtLine('{"logits": [[1,2]]}\n', 1, 13, "expected a number, got '['");
+    await errorAtLine('["a"]\n', 1, 2, 'expected a number, got a string');
+    await errorAtLine('[]\n', 1, 1, 'empty row (a row needs at least one value)');
+    await errorAtLine('{"x": [1]}\n', 1, 1, "object has no 'logits' key");
+    await errorAtLine('7\n', 1, 1, "expected '[' or '{'");
+  });
+
+  it('rows of different lengths', async () => {
+    await errorAtLine('[1,2]\n[3]\n', 2, 3, 'row has 1 value, expected 2 (from line 1)');
+    await errorAtLine('[1,2]\n{"logits": [3,4,5]}\n', 2, 17, 'row has 3 values, expected 2 (from line 1)');
+  });
+
+  it('no rows at all', async () => {
+    await errorAtLine('', 1, 1, 'no data rows');
+    await errorAtLine('\n\n', 3, 1, 'no data rows');
+  });
+
+  it('reports the format in info', async () => {
+    expect((await infoOf('[1]\n', {}, 'x.jsonl')).format).toBe('jsonl');
+  });
+});

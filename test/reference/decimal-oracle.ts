@@ -1,0 +1,149 @@
+// An independent reference for the reference: log-sum-exp, log-softmax and softmax computed with
+// decimal.js at 60 significant digits (about 199 bits), straight from the definitions, and the
+// comparison helpers the tests use. Nothing here comes from src/.
+import Decimal from 'decimal.js';
+import type { ReferenceRow } from '../../src/reference/index.js';
+
+/** 60 significant digits, as the spec asks (>= 50). */
+export const Precise = Decimal.clone({ precision: 60 });
+
+/** The relative tolerance the oracle promises. */
+export const RELATIVE_TOLERANCE = new Precise(2).pow(-100);
+
+/**
+ * Absolute tolerance for LSE and log-softmax values, whose double-double cannot hold relative
+ * accuracy below about 2^-968 (its low word becomes subnormal): a few units of 2^-1074.
+ */
+export const ABSOLUTE_FLOOR = new Precise(2).pow(-1070);
+
+const bitsView = new Float64Array(1);
+const bitsAsInteger = new BigUint64Array(bitsView.buffer);
+
+/** The exact value of a finite float64 (new Decimal(x) would take its shortest repr instead). */
+export function exactDecimal(x: number): Decimal {
+  if (!Number.isFinite(x)) throw new Error(`exactDecimal: ${x} is not finite`);
+  if (x === 0) return new Precise(0);
+  bitsView[0] = x;
+  const bits = bitsAsInteger[0];
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & 0xfffffffffffffn;
+  const mantissa = biased === 0 ? fraction : fraction | 0x10000000000000n;
+  const exponent = biased === 0 ? -1074 : biased - 1075;
+  // mantissa * 2^e = mantissa * 5^-e * 10^e for e < 0: an exact decimal string.
+  const text = exponent >= 0 ? (mantissa << BigInt(exponent)).toString() : `${mantissa * 5n ** BigInt(-exponent)}e${exponent}`;
+  return new Precise(x < 0 ? `-${text}` : text);
+}
+
+export interface DecimalRow {
+  lse: Decimal;
+  /** null where x_j = -Infinity (exact value -Infinity). */
+  logSoftmax: Array<Decimal | null>;
+  /** 0 where x_j = -Infinity. */
+  softmax: Decimal[];
+}
+
+/** The definitions of section 3, for an ordinary row, at the precision of `Context`. */
+export function decimalReference(x: ArrayLike<number>, Context: typeof Decimal = Precise): DecimalRow {
+  let max = -Infinity;
+  for (let j = 0; j < x.length; j++) if (x[j] > max) max = x[j];
+  const m = new Context(exactDecimal(max));
+  const shifted: Array<Decimal | null> = [];
+  const terms: Decimal[] = [];
+  let sum = new Context(0);
+  for (let j = 0; j < x.length; j++) {
+    if (x[j] === -Infinity) {
+      shifted.push(null);
+      terms.push(new Context(0));
+      continue;
+    }
+    const d = new Context(exactDecimal(x[j])).minus(m);
+    const t = Context.exp(d);
+    shifted.push(d);
+    terms.push(t);
+    sum = sum.plus(t);
+  }
+  const log = Context.ln(sum);
+  return {
+    lse: m.plus(log),
+    logSoftmax: shifted.map((d) => (d === null ? null : d.minus(log))),
+    softmax: terms.map((t) => t.div(sum)),
+  };
+}
+
+/** hi + lo (times 2^exp2) as a Decimal. */
+export function ddDecimal(hi: number, lo: number, exp2 = 0): Decimal {
+  const value = exactDecimal(hi).plus(exactDecimal(lo));
+  return exp2 === 0 ? value : value.times(new Precise(2).pow(exp2));
+}
+
+/** Compact text of a row for failure messages (every value, as a float64 repr). */
+export function describeRow(x: ArrayLike<number>): string {
+  const values = Array.from(x, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+  if (values.length <= 64) return `[${values.join(', ')}]`;
+  return `[${values.slice(0, 32).join(', ')}, ... ${values.length - 48} more ..., ${values.slice(-16).join(', ')}] (K = ${values.length})`;
+}
+
+/** The largest relative error seen by checkClose, for the report. */
+export const observed = { maxRelative: new Precise(0), where: '' };
+
+/**
+ * Throws unless |got - expected| <= max(relativeTolerance |expected|, absoluteFloor); the message
+ * holds the input, got, expected, difference and tolerance.
+ */
+export function checkClose(
+  what: string,
+  input: ArrayLike<number>,
+  got: Decimal,
+  expected: Decimal,
+  relativeTolerance: Decimal = RELATIVE_TOLERANCE,
+  absoluteFloor: Decimal = new Precise(0),
+): void {
+  const difference = got.minus(expected).abs();
+  const scaled = expected.abs().times(relativeTolerance);
+  const tolerance = scaled.gte(absoluteFloor) ? scaled : absoluteFloor;
+  if (!expected.isZero()) {
+    const relative = difference.div(expected.abs());
+    if (relative.gt(observed.maxRelative) && scaled.gte(absoluteFloor)) {
+      observed.maxRelative = new Precise(relative);
+      observed.where = what;
+    }
+  }
+  if (difference.lte(tolerance)) return;
+  const relative = expected.isZero() ? 'inf' : difference.div(expected.abs()).toExponential(3);
+  throw new Error(
+    [
+      `${what}: error above tolerance`,
+      `  input      ${describeRow(input)}`,
+      `  got        ${got.toString()}`,
+      `  expected   ${expected.toString()}`,
+      `  difference ${difference.toExponential(6)} (relative ${relative})`,
+      `  tolerance  ${tolerance.toExponential(6)} (relative ${relativeTolerance.toExponential(3)}, absolute floor ${absoluteFloor.toExponential(3)})`,
+    ].join('\n'),
+  );
+}
+
+/** Checks every value of an ordinary ReferenceRow against decimalReference. */
+export function checkRow(row: ReferenceRow, x: ArrayLike<number>, Context: typeof Decimal = Precise): void {
+  if (row.kind !== 'ordinary') throw new Error(`expected an ordinary row, got ${row.kind} for ${describeRow(x)}`);
+  const expected = decimalReference(x, Context);
+  checkClose('LSE', x, ddDecimal(row.lseHi, row.lseLo), expected.lse, RELATIVE_TOLERANCE, ABSOLUTE_FLOOR);
+  for (let i = 0; i < x.length; i++) {
+    const logExpected = expected.logSoftmax[i];
+    if (logExpected === null) {
+      if (row.logSoftmaxHi[i] !== -Infinity || row.logSoftmaxLo[i] !== 0) {
+        throw new Error(`logSoftmax[${i}] of ${describeRow(x)}: expected -Infinity, got ${row.logSoftmaxHi[i]} + ${row.logSoftmaxLo[i]}`);
+      }
+      if (row.softmaxHi[i] !== 0 || row.softmaxLo[i] !== 0) {
+        throw new Error(`softmax[${i}] of ${describeRow(x)}: expected 0, got ${row.softmaxHi[i]} + ${row.softmaxLo[i]}`);
+      }
+      continue;
+    }
+    checkClose(`logSoftmax[${i}]`, x, ddDecimal(row.logSoftmaxHi[i], row.logSoftmaxLo[i]), logExpected, RELATIVE_TOLERANCE, ABSOLUTE_FLOOR);
+    checkClose(
+      `softmax[${i}]`,
+      x,
+      ddDecimal(row.softmaxHi[i], row.softmaxLo[i], row.softmaxExp2[i]),
+      expected.softmax[i],
+    );
+  }
+}

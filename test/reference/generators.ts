@@ -1,0 +1,77 @@
+// fast-check generators of rows for the oracle's property tests.
+import fc from 'fast-check';
+
+/** Rounds x to `bits` significant bits (ties away from zero; any float64 is a valid logit). */
+export function roundToBits(x: number, bits: number): number {
+  if (bits >= 53 || x === 0 || !Number.isFinite(x)) return x;
+  if (bits === 24) return Math.fround(x);
+  const exponent = Math.floor(Math.log2(Math.abs(x)));
+  const quantum = 2 ** (exponent - bits + 1);
+  return Math.round(x / quantum) * quantum;
+}
+
+export interface RowShape {
+  minLength: number;
+  maxLength: number;
+  /** Largest |logit|. */
+  maxMagnitude: number;
+  /** Largest max - min. */
+  maxSpread: number;
+}
+
+/**
+ * Rows of logits: a center up to +-maxMagnitude, entries center - spread * u with u in [0, 1],
+ * rounded to 53, 24, 11 or 8 bits (the precisions of the formats: ties are common at 8 bits),
+ * and, in some rows, every few entries replaced by -Infinity (never all of them).
+ */
+export function rowArbitrary(shape: RowShape): fc.Arbitrary<Float64Array> {
+  return fc
+    .record({
+      center: fc.double({ min: -shape.maxMagnitude, max: shape.maxMagnitude, noNaN: true }),
+      spread: fc.oneof(
+        fc.constant(0),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: shape.maxSpread, noNaN: true }),
+      ),
+      units: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: shape.minLength, maxLength: shape.maxLength }),
+      bits: fc.constantFrom(53, 24, 11, 8),
+      maskEvery: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 2, max: 5 })),
+    })
+    .map(({ center, spread, units, bits, maskEvery }) => {
+      const row = Float64Array.from(units, (u) => roundToBits(center - spread * u, bits));
+      if (maskEvery > 0 && row.length > 1) {
+        for (let j = 1; j < row.length; j += maskEvery) row[j] = -Infinity;
+      }
+      return row;
+    });
+}
+
+/** float64 log-sum-exp, good to a few ulps: only used to build rows whose LSE is near 0. */
+export function roughLogSumExp(x: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let j = 0; j < x.length; j++) if (x[j] > max) max = x[j];
+  let sum = 0;
+  for (let j = 0; j < x.length; j++) sum += Math.exp(x[j] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * Rows whose LSE nearly cancels: a row minus its (rounded) LSE, plus an offset delta, rounded
+ * to 53, 24, 11 or 8 bits. delta = 0 gives rows of log-probabilities, whose exact LSE is a
+ * rounding error; small deltas give LSE within 1e-6 of zero.
+ */
+export function nearZeroLseArbitrary(maxLength: number): fc.Arbitrary<Float64Array> {
+  return fc
+    .record({
+      units: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength }),
+      spread: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 30, noNaN: true })),
+      delta: fc.oneof(fc.constant(0), fc.double({ min: -1e-6, max: 1e-6, noNaN: true }), fc.double({ min: -1e-12, max: 1e-12, noNaN: true })),
+      bits: fc.constantFrom(53, 24, 11, 8),
+    })
+    .map(({ units, spread, delta, bits }) => {
+      const base = units.map((u) => -spread * u);
+      const lse = roughLogSumExp(base);
+      return Float64Array.from(base, (v) => roundToBits(v - lse + delta, bits));
+    });
+}
