@@ -44,7 +44,12 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'logitcheck', version: request.version },
-    selection: { dtypes: [...request.selection.dtypes], functions: request.functions, algorithms: request.algorithms },
+    // What was analysed: the requested names that apply to at least one selected pair.
+    selection: {
+      dtypes: [...request.selection.dtypes],
+      functions: request.functions.filter((fn) => request.selection.results.some((r) => r.function === fn)),
+      algorithms: request.algorithms.filter((algorithm) => request.selection.results.some((r) => r.algorithm === algorithm)),
+    },
     inputs,
     checks,
     ok: checks.every((check) => check.passed),

@@ -16,8 +16,8 @@ export function inputLines(input: InputReport): string[] {
   }
   for (const figures of input.dtypes) {
     const parts: string[] = [];
-    if (figures.castOverflow > 0) parts.push(`${count(figures.castOverflow, 'logit')} overflow to Inf on the cast`);
-    if (figures.castUnderflow > 0) parts.push(`${count(figures.castUnderflow, 'logit')} underflow to 0 on the cast`);
+    if (figures.castOverflow > 0) parts.push(`${count(figures.castOverflow, 'logit')} ${figures.castOverflow === 1 ? 'overflows' : 'overflow'} to Inf on the cast`);
+    if (figures.castUnderflow > 0) parts.push(`${count(figures.castUnderflow, 'logit')} ${figures.castUnderflow === 1 ? 'underflows' : 'underflow'} to 0 on the cast`);
     if (figures.maskedRows > 0) parts.push(`${count(figures.maskedRows, 'fully masked row')}`);
     if (figures.nanRows > 0) parts.push(`${count(figures.nanRows, 'row')} with NaN (excluded)`);
     if (figures.posInfRows > 0) parts.push(`${count(figures.posInfRows, 'row')} with +Inf (excluded)`);

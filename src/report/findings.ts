@@ -31,7 +31,7 @@ interface Kind {
 function overflowWhy(dtypes: Dtype[], input: InputReport, algorithm: string): string {
   if (algorithm !== 'naive') return 'an intermediate passed the largest finite value';
   const thresholds = dtypes.map((d) => `${Number(FORMATS[d].expThresholds.overflow).toFixed(2)} in ${d}`);
-  const largest = input.logits.max === null ? '' : `; the largest logit is ${input.logits.max}`;
+  const largest = input.logits.max === null ? '' : `; the largest logit is ${input.logits.max.toPrecision(6).replace(/\.?0+$/, '')}`;
   return `exp(x) overflows for x > ${thresholds.join(', ')}, and a sum of finite exponentials can overflow too${largest}`;
 }
 
