@@ -1,4 +1,5 @@
 import type { Format } from '../formats/index.js';
+import { roundToPrecision } from '../formats/precision-rounding.js';
 import { addFlags, divFlags, expFlags, log1pFlags, logFlags, mulFlags } from './flags.js';
 import { R, RESULT_COUNT } from './names.js';
 
@@ -14,8 +15,13 @@ export const SELECT_ALL: Selection = new Array<boolean>(RESULT_COUNT).fill(true)
  * running maximum ends at m) online's outputs, and each result still gets exactly the flags of
  * the operations its own formula uses. No allocation per row once the buffers fit the row.
  *
+ * The work is done by small loop primitives (one operation over a range, returning its flags):
+ * each is optimized on its own, so V8 inlines the rounding into every one of them. (One large
+ * loop body with every operation inlined exceeds V8's inlining budget; the rounding calls left
+ * behind then box every double they return, and a third of the time went to the collector.)
+ *
  * `run` is meant for ordinary and masked rows (SPEC section 3); rows with NaN or +Infinity are
- * excluded from the analysis before they get here.
+ * excluded from the analysis before they get here (`compute` runs it on them anyway).
  */
 export class FormatKernel {
   /** outputs[id] holds the row's output for result id; logsumexp results have length 1. */
@@ -25,12 +31,15 @@ export class FormatKernel {
   /** The first index of the row's maximum (ties: lowest index). */
   argmax = 0;
   private capacity = 0;
-  private shifted = new Float64Array(0); // x_j - m
-  private shiftedExp = new Float64Array(0); // t_j = exp(x_j - m)
-  private readonly round: (x: number) => number;
+  private shifted = new Float64Array(0); // d_j = x_j - m
+  private shiftedExp = new Float64Array(0); // t_j = exp(d_j)
+  /** The flags of the last sum (sumLeftToRight returns the sum itself). */
+  private sumFlagBits = 0;
+  private readonly splitter: number;
   private readonly minNormal: number;
+  private readonly maxFinite: number;
+  private readonly minSubnormal: number;
   private readonly wantNaive: boolean;
-  private readonly wantShift: boolean;
   private readonly wantSum: boolean;
   private readonly wantSumExcludingMax: boolean;
   private readonly wantOnline: boolean;
@@ -39,14 +48,15 @@ export class FormatKernel {
     readonly format: Format,
     readonly selection: Selection = SELECT_ALL,
   ) {
-    this.round = format.round.bind(format);
+    this.splitter = format.splitter;
     this.minNormal = format.minNormal;
+    this.maxFinite = format.maxFinite;
+    this.minSubnormal = format.minSubnormal;
     const any = (...ids: number[]) => ids.some((id) => selection[id]);
     this.wantNaive = any(R.softmaxNaive, R.logSoftmaxNaive, R.logsumexpNaive);
     this.wantSum = any(R.softmaxMaxShift, R.logSoftmaxMaxShift, R.logSoftmaxLogOfSoftmax, R.logsumexpMaxShift);
     this.wantSumExcludingMax = any(R.softmaxLog1p, R.softmaxExpLse, R.logSoftmaxLog1p, R.logsumexpLog1p);
     this.wantOnline = any(R.softmaxOnline, R.logSoftmaxOnline, R.logsumexpOnline);
-    this.wantShift = this.wantSum || this.wantSumExcludingMax || this.wantOnline;
     for (let id = 0; id < RESULT_COUNT; id++) this.outputs.push(new Float64Array(id >= R.logsumexpNaive ? 1 : 0));
   }
 
@@ -63,177 +73,91 @@ export class FormatKernel {
     }
     this.argmax = argmax;
     if (this.wantNaive) this.runNaive(x, length);
-    if (this.wantShift) this.runShifted(x, length, max, argmax);
+    if (this.wantSum || this.wantSumExcludingMax || this.wantOnline) this.runShifted(x, length, max, argmax);
   }
 
   /** naive: softmax_i = exp(x_i) / sum_j exp(x_j); log-softmax = log(softmax); LSE = log(sum). */
   private runNaive(x: Float64Array, length: number): void {
-    const round = this.round;
-    const minNormal = this.minNormal;
     const softmax = this.outputs[R.softmaxNaive];
-    let expFlagBits = 0;
-    let sumFlagBits = 0;
-    let sum = 0;
-    for (let j = 0; j < length; j++) {
-      const e = round(Math.exp(x[j]));
-      expFlagBits |= expFlags(x[j], e, minNormal);
-      softmax[j] = e; // the exponentials, until the division below overwrites them
-      if (j === 0) {
-        sum = e;
-      } else {
-        const next = round(sum + e);
-        sumFlagBits |= addFlags(sum, e, next, minNormal);
-        sum = next;
-      }
-    }
-    const common = expFlagBits | sumFlagBits;
-    const logSoftmax = this.outputs[R.logSoftmaxNaive];
-    let divFlagBits = 0;
-    let logFlagBits = 0;
-    for (let i = 0; i < length; i++) {
-      const p = round(softmax[i] / sum);
-      divFlagBits |= divFlags(softmax[i], sum, p, minNormal);
-      softmax[i] = p;
-      const lp = round(Math.log(p));
-      logFlagBits |= logFlags(p, lp, minNormal);
-      logSoftmax[i] = lp;
-    }
-    const lse = round(Math.log(sum));
+    const expFlagBits = this.expEach(x, 0, length, softmax); // the exponentials, divided in place below
+    const sum = this.sumLeftToRight(softmax, length, -1);
+    const common = expFlagBits | this.sumFlagBits;
+    const divFlagBits = this.divideEach(softmax, sum, length, softmax);
+    const logFlagBits = this.selection[R.logSoftmaxNaive] ? this.logEach(softmax, length, this.outputs[R.logSoftmaxNaive]) : 0;
+    const lse = this.round(Math.log(sum));
     this.outputs[R.logsumexpNaive][0] = lse;
     this.flags[R.softmaxNaive] = common | divFlagBits;
     this.flags[R.logSoftmaxNaive] = common | divFlagBits | logFlagBits;
-    this.flags[R.logsumexpNaive] = common | logFlags(sum, lse, minNormal);
+    this.flags[R.logsumexpNaive] = common | logFlags(sum, lse, this.minNormal);
   }
 
   private runShifted(x: Float64Array, length: number, max: number, argmax: number): void {
-    const round = this.round;
-    const minNormal = this.minNormal;
     const shifted = this.shifted;
     const shiftedExp = this.shiftedExp;
-    const selection = this.selection;
-    let subFlagBits = 0;
-    let expFlagBits = 0;
-    // The flags of x_j - m and exp(x_j - m) for j != argmax only: s' (log1p, exp-lse) never uses
-    // the max's own term, and on a masked row that term is where -Infinity - -Infinity happens.
-    let excludingMaxFlagBits = 0;
-    let sumFlagBits = 0;
-    let sumExcludingMaxFlagBits = 0;
-    let sum = 0;
-    let sumExcludingMax = 0;
-    let excludingMaxStarted = false;
-    for (let j = 0; j < length; j++) {
-      const d = round(x[j] - max);
-      const subFlag = addFlags(x[j], max, d, minNormal);
-      const t = round(Math.exp(d));
-      const expFlag = expFlags(d, t, minNormal);
-      subFlagBits |= subFlag;
-      expFlagBits |= expFlag;
-      if (j !== argmax) excludingMaxFlagBits |= subFlag | expFlag;
-      shifted[j] = d;
-      shiftedExp[j] = t;
-      if (j === 0) {
-        sum = t;
-      } else {
-        const next = round(sum + t);
-        sumFlagBits |= addFlags(sum, t, next, minNormal);
-        sum = next;
-      }
-      if (j !== argmax) {
-        if (!excludingMaxStarted) {
-          sumExcludingMax = t;
-          excludingMaxStarted = true;
-        } else {
-          const next = round(sumExcludingMax + t);
-          sumExcludingMaxFlagBits |= addFlags(sumExcludingMax, t, next, minNormal);
-          sumExcludingMax = next;
-        }
-      }
-    }
-    // Summing s and s' separately is what the algorithms do; fusing the loops changes no value.
-    if (!this.wantSum) sumFlagBits = 0;
+    // d_j and t_j in three ranges, so that the flags of the max's own term (0 and exp(0) = 1 on
+    // an ordinary row, NaN on a masked one) stay apart: s' never uses it.
+    const subBefore = this.subtractEach(x, max, 0, argmax, shifted);
+    const subAt = this.subtractEach(x, max, argmax, argmax + 1, shifted);
+    const subAfter = this.subtractEach(x, max, argmax + 1, length, shifted);
+    const expBefore = this.expEach(shifted, 0, argmax, shiftedExp);
+    const expAt = this.expEach(shifted, argmax, argmax + 1, shiftedExp);
+    const expAfter = this.expEach(shifted, argmax + 1, length, shiftedExp);
+    const subFlagBits = subBefore | subAt | subAfter;
+    const expFlagBits = expBefore | expAt | expAfter;
     const shiftFlagBits = subFlagBits | expFlagBits;
+    const excludingMaxFlagBits = subBefore | subAfter | expBefore | expAfter;
 
-    if (this.wantSum) {
-      const common = shiftFlagBits | sumFlagBits;
-      const logSum = round(Math.log(sum));
-      const logSumFlagBits = logFlags(sum, logSum, minNormal);
-      const softmax = this.outputs[R.softmaxMaxShift];
-      const logSoftmax = this.outputs[R.logSoftmaxMaxShift];
-      const logOfSoftmax = this.outputs[R.logSoftmaxLogOfSoftmax];
-      const wantLogOf = selection[R.logSoftmaxLogOfSoftmax];
-      let divFlagBits = 0;
-      let subOutFlagBits = 0;
-      let logOfFlagBits = 0;
-      for (let i = 0; i < length; i++) {
-        const p = round(shiftedExp[i] / sum);
-        divFlagBits |= divFlags(shiftedExp[i], sum, p, minNormal);
-        softmax[i] = p;
-        const lp = round(shifted[i] - logSum);
-        subOutFlagBits |= addFlags(shifted[i], logSum, lp, minNormal);
-        logSoftmax[i] = lp;
-        if (wantLogOf) {
-          const lq = round(Math.log(p));
-          logOfFlagBits |= logFlags(p, lq, minNormal);
-          logOfSoftmax[i] = lq;
-        }
-      }
-      const lse = round(max + logSum);
-      this.outputs[R.logsumexpMaxShift][0] = lse;
-      this.flags[R.softmaxMaxShift] = common | divFlagBits;
-      this.flags[R.logSoftmaxLogOfSoftmax] = common | divFlagBits | logOfFlagBits;
-      this.flags[R.logSoftmaxMaxShift] = common | logSumFlagBits | subOutFlagBits;
-      this.flags[R.logsumexpMaxShift] = common | logSumFlagBits | addFlags(max, logSum, lse, minNormal);
-    }
-
-    if (this.wantSumExcludingMax) {
-      this.finishLog1p(x, length, max, excludingMaxFlagBits | sumExcludingMaxFlagBits, shiftFlagBits, subFlagBits, sumExcludingMax);
-    }
-    if (this.wantOnline) this.runOnline(x, length, subFlagBits, expFlagBits);
+    if (this.wantSum) this.finishMaxShift(length, max, shiftFlagBits);
+    if (this.wantSumExcludingMax) this.finishLog1p(x, length, max, argmax, excludingMaxFlagBits, shiftFlagBits, subFlagBits);
+    if (this.wantOnline) this.runOnline(x, length, max, subFlagBits, expFlagBits);
   }
 
-  /** log1p (Blanchard, Higham & Higham 2021) and exp-lse, from s' = sum of t_j over j != argmax. */
+  /** max-shift: softmax_i = t_i / s; log-softmax_i = d_i - log(s); LSE = m + log(s); log-of-softmax: log(t_i / s). */
+  private finishMaxShift(length: number, max: number, shiftFlagBits: number): void {
+    const sum = this.sumLeftToRight(this.shiftedExp, length, -1);
+    const common = shiftFlagBits | this.sumFlagBits;
+    const logSum = this.round(Math.log(sum));
+    const logSumFlagBits = logFlags(sum, logSum, this.minNormal);
+    const softmax = this.outputs[R.softmaxMaxShift];
+    const divFlagBits = this.divideEach(this.shiftedExp, sum, length, softmax);
+    const subOutFlagBits = this.subtractEach(this.shifted, logSum, 0, length, this.outputs[R.logSoftmaxMaxShift]);
+    const logOfFlagBits = this.selection[R.logSoftmaxLogOfSoftmax] ? this.logEach(softmax, length, this.outputs[R.logSoftmaxLogOfSoftmax]) : 0;
+    const lse = this.round(max + logSum);
+    this.outputs[R.logsumexpMaxShift][0] = lse;
+    this.flags[R.softmaxMaxShift] = common | divFlagBits;
+    this.flags[R.logSoftmaxLogOfSoftmax] = common | divFlagBits | logOfFlagBits;
+    this.flags[R.logSoftmaxMaxShift] = common | logSumFlagBits | subOutFlagBits;
+    this.flags[R.logsumexpMaxShift] = common | logSumFlagBits | addFlags(max, logSum, lse, this.minNormal);
+  }
+
+  /**
+   * log1p (Blanchard, Higham & Higham 2021): s' = sum of t_j over j != argmax;
+   * softmax_i = t_i / (1 + s'); log-softmax_i = d_i - log1p(s'); LSE = m + log1p(s').
+   * exp-lse: softmax_i = exp(x_i - (m + log1p(s'))).
+   */
   private finishLog1p(
     x: Float64Array,
     length: number,
     max: number,
-    common: number,
+    argmax: number,
+    excludingMaxFlagBits: number,
     shiftFlagBits: number,
     subFlagBits: number,
-    sumExcludingMax: number,
   ): void {
-    const round = this.round;
     const minNormal = this.minNormal;
-    const shifted = this.shifted;
-    const shiftedExp = this.shiftedExp;
-    const log1pSum = round(Math.log1p(sumExcludingMax));
+    const sumExcludingMax = this.sumLeftToRight(this.shiftedExp, length, argmax);
+    const common = excludingMaxFlagBits | this.sumFlagBits;
+    const log1pSum = this.round(Math.log1p(sumExcludingMax));
     const log1pFlagBits = log1pFlags(sumExcludingMax, log1pSum, minNormal);
-    const denominator = round(1 + sumExcludingMax);
+    const denominator = this.round(1 + sumExcludingMax);
     const denominatorFlagBits = addFlags(1, sumExcludingMax, denominator, minNormal);
-    const lse = round(max + log1pSum);
+    const lse = this.round(max + log1pSum);
     const lseFlagBits = common | log1pFlagBits | addFlags(max, log1pSum, lse, minNormal);
-    const softmax = this.outputs[R.softmaxLog1p];
-    const logSoftmax = this.outputs[R.logSoftmaxLog1p];
-    const expLse = this.outputs[R.softmaxExpLse];
-    const wantExpLse = this.selection[R.softmaxExpLse];
-    let divFlagBits = 0;
-    let subOutFlagBits = 0;
-    let expLseFlagBits = 0;
-    for (let i = 0; i < length; i++) {
-      const p = round(shiftedExp[i] / denominator);
-      divFlagBits |= divFlags(shiftedExp[i], denominator, p, minNormal);
-      softmax[i] = p;
-      const lp = round(shifted[i] - log1pSum);
-      subOutFlagBits |= addFlags(shifted[i], log1pSum, lp, minNormal);
-      logSoftmax[i] = lp;
-      if (wantExpLse) {
-        const u = round(x[i] - lse);
-        const q = round(Math.exp(u));
-        expLseFlagBits |= addFlags(x[i], lse, u, minNormal) | expFlags(u, q, minNormal);
-        expLse[i] = q;
-      }
-    }
+    const divFlagBits = this.divideEach(this.shiftedExp, denominator, length, this.outputs[R.softmaxLog1p]);
+    const subOutFlagBits = this.subtractEach(this.shifted, log1pSum, 0, length, this.outputs[R.logSoftmaxLog1p]);
+    const expLseFlagBits = this.selection[R.softmaxExpLse] ? this.expOfDifferenceEach(x, lse, length, this.outputs[R.softmaxExpLse]) : 0;
     this.outputs[R.logsumexpLog1p][0] = lse;
-    // softmax divides every t_i, the max's too; log-softmax subtracts from every x_i - m.
+    // softmax divides every t_i, the max's too; log-softmax subtracts from every d_i.
     this.flags[R.softmaxLog1p] = common | shiftFlagBits | denominatorFlagBits | divFlagBits;
     this.flags[R.logSoftmaxLog1p] = common | subFlagBits | log1pFlagBits | subOutFlagBits;
     this.flags[R.logsumexpLog1p] = lseFlagBits;
@@ -244,23 +168,49 @@ export class FormatKernel {
    * online (Milakov & Gimelshein 2018), literally: M_0 = -Infinity, D_0 = 0,
    * M_j = max(M_{j-1}, x_j), D_j = D_{j-1} * exp(M_{j-1} - M_j) + exp(x_j - M_j).
    * A row that starts with -Infinity makes -Infinity - -Infinity = NaN in the first step.
-   * The outputs reuse x_i - m and exp(x_i - m): the final running maximum M equals m.
+   * The outputs reuse d_i and t_i: the final running maximum M equals m.
    */
-  private runOnline(x: Float64Array, length: number, subFlagBits: number, expFlagBits: number): void {
-    const round = this.round;
+  private runOnline(x: Float64Array, length: number, max: number, subFlagBits: number, expFlagBits: number): void {
+    const denominator = this.onlineDenominator(x, length, max);
+    const recurrenceFlagBits = this.sumFlagBits;
+    const logDenominator = this.round(Math.log(denominator));
+    const logFlagBits = logFlags(denominator, logDenominator, this.minNormal);
+    const divFlagBits = this.divideEach(this.shiftedExp, denominator, length, this.outputs[R.softmaxOnline]);
+    const subOutFlagBits = this.subtractEach(this.shifted, logDenominator, 0, length, this.outputs[R.logSoftmaxOnline]);
+    const lse = this.round(max + logDenominator);
+    this.outputs[R.logsumexpOnline][0] = lse;
+    this.flags[R.softmaxOnline] = recurrenceFlagBits | subFlagBits | expFlagBits | divFlagBits;
+    this.flags[R.logSoftmaxOnline] = recurrenceFlagBits | subFlagBits | logFlagBits | subOutFlagBits;
+    this.flags[R.logsumexpOnline] = recurrenceFlagBits | logFlagBits | addFlags(max, logDenominator, lse, this.minNormal);
+  }
+
+  /** D_K of the online recurrence; its flags go to sumFlagBits. */
+  private onlineDenominator(x: Float64Array, length: number, max: number): number {
     const minNormal = this.minNormal;
+    const shifted = this.shifted;
+    const shiftedExp = this.shiftedExp;
     let runningMax = -Infinity;
     let denominator = 0;
-    let recurrenceFlagBits = 0;
+    let flagBits = 0;
     for (let j = 0; j < length; j++) {
       const nextMax = Math.max(runningMax, x[j]);
-      const rescaleExponent = round(runningMax - nextMax);
-      const rescale = round(Math.exp(rescaleExponent));
-      const rescaled = round(denominator * rescale);
-      const termExponent = round(x[j] - nextMax);
-      const term = round(Math.exp(termExponent));
-      const next = round(rescaled + term);
-      recurrenceFlagBits |=
+      const rescaleExponent = this.round(runningMax - nextMax);
+      // Two shortcuts that change no value and no flag, only the cost: exp(0) is exactly 1, and
+      // once the running maximum is the row's maximum, x_j - M_j and its exp are the very
+      // operations max-shift already did (d_j, t_j).
+      const rescale = rescaleExponent === 0 ? 1 : this.round(Math.exp(rescaleExponent));
+      const rescaled = this.round(denominator * rescale);
+      let termExponent: number;
+      let term: number;
+      if (nextMax === max) {
+        termExponent = shifted[j];
+        term = shiftedExp[j];
+      } else {
+        termExponent = this.round(x[j] - nextMax);
+        term = this.round(Math.exp(termExponent));
+      }
+      const next = this.round(rescaled + term);
+      flagBits |=
         addFlags(runningMax, nextMax, rescaleExponent, minNormal) |
         expFlags(rescaleExponent, rescale, minNormal) |
         mulFlags(denominator, rescale, rescaled, minNormal) |
@@ -270,27 +220,100 @@ export class FormatKernel {
       denominator = next;
       runningMax = nextMax;
     }
-    const shifted = this.shifted;
-    const shiftedExp = this.shiftedExp;
-    const logDenominator = round(Math.log(denominator));
-    const logFlagBits = logFlags(denominator, logDenominator, minNormal);
-    const softmax = this.outputs[R.softmaxOnline];
-    const logSoftmax = this.outputs[R.logSoftmaxOnline];
-    let divFlagBits = 0;
-    let subOutFlagBits = 0;
-    for (let i = 0; i < length; i++) {
-      const p = round(shiftedExp[i] / denominator);
-      divFlagBits |= divFlags(shiftedExp[i], denominator, p, minNormal);
-      softmax[i] = p;
-      const lp = round(shifted[i] - logDenominator);
-      subOutFlagBits |= addFlags(shifted[i], logDenominator, lp, minNormal);
-      logSoftmax[i] = lp;
+    this.sumFlagBits = flagBits;
+    return denominator;
+  }
+
+  // ---- loop primitives: one rounded operation over a range, returning the flags it raised ----
+
+  private round(x: number): number {
+    return roundToPrecision(x, this.splitter, this.minNormal, this.maxFinite, this.minSubnormal);
+  }
+
+  /** out[j] = exp(values[j]) for j in [from, to). */
+  private expEach(values: Float64Array, from: number, to: number, out: Float64Array): number {
+    const minNormal = this.minNormal;
+    let flagBits = 0;
+    for (let j = from; j < to; j++) {
+      const e = this.round(Math.exp(values[j]));
+      flagBits |= expFlags(values[j], e, minNormal);
+      out[j] = e;
     }
-    const lse = round(runningMax + logDenominator);
-    this.outputs[R.logsumexpOnline][0] = lse;
-    this.flags[R.softmaxOnline] = recurrenceFlagBits | subFlagBits | expFlagBits | divFlagBits;
-    this.flags[R.logSoftmaxOnline] = recurrenceFlagBits | subFlagBits | logFlagBits | subOutFlagBits;
-    this.flags[R.logsumexpOnline] = recurrenceFlagBits | logFlagBits | addFlags(runningMax, logDenominator, lse, minNormal);
+    return flagBits;
+  }
+
+  /** out[j] = values[j] - scalar for j in [from, to). */
+  private subtractEach(values: Float64Array, scalar: number, from: number, to: number, out: Float64Array): number {
+    const minNormal = this.minNormal;
+    let flagBits = 0;
+    for (let j = from; j < to; j++) {
+      const d = this.round(values[j] - scalar);
+      flagBits |= addFlags(values[j], scalar, d, minNormal);
+      out[j] = d;
+    }
+    return flagBits;
+  }
+
+  /** out[i] = numerators[i] / denominator. */
+  private divideEach(numerators: Float64Array, denominator: number, length: number, out: Float64Array): number {
+    const minNormal = this.minNormal;
+    let flagBits = 0;
+    for (let i = 0; i < length; i++) {
+      const q = this.round(numerators[i] / denominator);
+      flagBits |= divFlags(numerators[i], denominator, q, minNormal);
+      out[i] = q;
+    }
+    return flagBits;
+  }
+
+  /** out[i] = log(values[i]). */
+  private logEach(values: Float64Array, length: number, out: Float64Array): number {
+    const minNormal = this.minNormal;
+    let flagBits = 0;
+    for (let i = 0; i < length; i++) {
+      const l = this.round(Math.log(values[i]));
+      flagBits |= logFlags(values[i], l, minNormal);
+      out[i] = l;
+    }
+    return flagBits;
+  }
+
+  /** out[i] = exp(x[i] - scalar): two rounded operations. */
+  private expOfDifferenceEach(x: Float64Array, scalar: number, length: number, out: Float64Array): number {
+    const minNormal = this.minNormal;
+    let flagBits = 0;
+    for (let i = 0; i < length; i++) {
+      const u = this.round(x[i] - scalar);
+      const q = this.round(Math.exp(u));
+      flagBits |= addFlags(x[i], scalar, u, minNormal) | expFlags(u, q, minNormal);
+      out[i] = q;
+    }
+    return flagBits;
+  }
+
+  /**
+   * The left-to-right sum of values[0..length) without index `skip` (-1: none), starting from
+   * the first term (an empty sum is 0, with no operation). Its flags go to sumFlagBits.
+   */
+  private sumLeftToRight(values: Float64Array, length: number, skip: number): number {
+    const minNormal = this.minNormal;
+    let flagBits = 0;
+    let sum = 0;
+    let started = false;
+    for (let j = 0; j < length; j++) {
+      if (j === skip) continue;
+      const t = values[j];
+      if (!started) {
+        sum = t;
+        started = true;
+        continue;
+      }
+      const next = this.round(sum + t);
+      flagBits |= addFlags(sum, t, next, minNormal);
+      sum = next;
+    }
+    this.sumFlagBits = flagBits;
+    return sum;
   }
 
   private ensureCapacity(length: number): void {

@@ -1,10 +1,11 @@
-import { f16round } from '@petamoriken/float16';
 import { float32MagnitudeBits } from './bits.js';
 import { orderedDistance } from './float32.js';
 import type { Format } from './format.js';
+import { roundToPrecision } from './precision-rounding.js';
 
 const TWO_POW_24 = 16777216;
 const FLOAT16_INFINITY_BITS = 0x7c00;
+const SPLITTER = 4398046511105; // 2^(53-11) + 1
 
 /** IEEE binary16 (half precision). */
 export class Float16Format implements Format {
@@ -17,6 +18,7 @@ export class Float16Format implements Format {
   readonly minNormal = 6.103515625e-5;
   readonly minSubnormal = 5.9604644775390625e-8;
   readonly unitRoundoff = 2 ** -11;
+  readonly splitter = SPLITTER;
   readonly expThresholds = {
     overflow: '11.090110718526951036',
     subnormal: '-9.7045489283373432063',
@@ -24,10 +26,7 @@ export class Float16Format implements Format {
   };
 
   round(x: number): number {
-    // @petamoriken/float16 rounds straight from the float64 (Veltkamp splitting in the normal
-    // range, an exact scaled round-half-even below it), so there is no double rounding through
-    // float32. test/formats proves it on every float16 value, neighbour and midpoint.
-    return f16round(x);
+    return roundToPrecision(x, SPLITTER, 6.103515625e-5, 65504, 5.9604644775390625e-8);
   }
 
   ulpDistance(a: number, b: number): number {

@@ -12,6 +12,7 @@ export class Float32Format implements Format {
   readonly minNormal = 1.1754943508222875e-38;
   readonly minSubnormal = 1.401298464324817e-45;
   readonly unitRoundoff = 2 ** -24;
+  readonly splitter = 536870913; // 2^29 + 1
   readonly expThresholds = {
     overflow: '88.722839081870676774',
     subnormal: '-87.336544810157755538',

@@ -14,6 +14,7 @@ export class Float64Format implements Format {
   readonly minNormal = 2.2250738585072014e-308;
   readonly minSubnormal = Number.MIN_VALUE;
   readonly unitRoundoff = 2 ** -53;
+  readonly splitter = 2;
   readonly expThresholds = {
     overflow: '709.78271289338399679',
     subnormal: '-708.39641853226410634',

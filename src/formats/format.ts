@@ -33,6 +33,8 @@ export interface Format {
   /** 2^-precision: the largest relative error of one rounding to nearest in the normal range. */
   readonly unitRoundoff: number;
   readonly expThresholds: ExpThresholds;
+  /** Veltkamp's constant 2^(53 - precision) + 1, for roundToPrecision (2 for float64: identity). */
+  readonly splitter: number;
   round(x: number): number;
   /**
    * Steps through the format's ordered values from a to b (both values of the format, not NaN).

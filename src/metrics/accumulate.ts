@@ -54,11 +54,16 @@ export function accumulateRow(
   line: number,
 ): boolean {
   const errors: ErrorAccumulator = summary.errors;
-  const wrong = summary.wrong;
   const { hi, lo, exp2, rounded, roundedAbs, roundedRel } = exact;
+  // Hot loop (every output element of every result): figures are gathered in locals and
+  // written back once per row.
   let allFinite = true;
   let rowMaxUlp = -1;
   let count = 0;
+  let correctlyRounded = 0;
+  let nan = 0;
+  let inf = 0;
+  let zero = 0;
   let maxAbs = errors.maxAbs;
   let maxRel = errors.maxRel;
   for (let i = 0; i < length; i++) {
@@ -68,8 +73,8 @@ export function accumulateRow(
       // c is NaN or +-Infinity.
       allFinite = false;
       if (e - e !== 0) continue; // exact -Infinity (a masked position of log-softmax): no figure
-      if (c !== c) wrong.nan++;
-      else wrong.inf++;
+      if (c !== c) nan++;
+      else inf++;
       continue;
     }
     if (e - e !== 0) continue; // finite c where the exact value is -Infinity: no figure defined
@@ -77,13 +82,12 @@ export function accumulateRow(
     count++;
     if (c === r) {
       // Correctly rounded: 0 ulps, and the error is the rounding's own (computed once per element).
+      correctlyRounded++;
       if (roundedAbs[i] > maxAbs) maxAbs = roundedAbs[i];
       if (roundedRel[i] > maxRel) maxRel = roundedRel[i];
-      if (rowMaxUlp < 0) rowMaxUlp = 0;
-      errors.bitsHistogram[0]++;
       continue;
     }
-    if (zeroCheck && c === 0) wrong.zero++;
+    if (zeroCheck && c === 0) zero++;
     const scale = exp2 === null ? 0 : exp2[i];
     const abs = absoluteError(c, e, lo[i], scale);
     if (abs > maxAbs) maxAbs = abs;
@@ -95,6 +99,14 @@ export function accumulateRow(
     addQuanta(errors.bitsSum, quanta);
     errors.bitsHistogram[histogramBin(quanta)]++;
   }
+  if (correctlyRounded > 0) {
+    errors.bitsHistogram[0] += correctlyRounded;
+    if (rowMaxUlp < 0) rowMaxUlp = 0;
+  }
+  const wrong = summary.wrong;
+  wrong.nan += nan;
+  wrong.inf += inf;
+  wrong.zero += zero;
   errors.count += count;
   errors.maxAbs = maxAbs;
   errors.maxRel = maxRel;

@@ -1,5 +1,5 @@
 import { FormatKernel, type Selection } from '../algorithms/kernel.js';
-import { flagNames } from '../algorithms/flags.js';
+import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { FORMATS, roundDoubleDouble, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
@@ -224,7 +224,10 @@ export class Analysis {
       result.rows++;
       const bits = kernel.flags[id];
       if (bits !== 0) {
-        for (const name of flagNames(bits)) {
+        // No allocation here: this runs for every result of every row.
+        for (let f = 0; f < FLAG_NAMES.length; f++) {
+          if ((bits & FLAG_BITS[FLAG_NAMES[f]]) === 0) continue;
+          const name = FLAG_NAMES[f];
           result.flags[name]++;
           result.firstRows[name] ??= { row, line };
         }

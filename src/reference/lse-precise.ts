@@ -20,7 +20,7 @@
 
 import { DD } from './double-double.js';
 import { CascadedSum } from './compensated-sum.js';
-import { bitLength, expFixed, fixedToDD, logFixed, toFixed } from './big-fixed.js';
+import { bitLength, fixedExpTable, fixedToDD, logFixed, toFixed } from './big-fixed.js';
 import { ldexp } from './pow2.js';
 
 /** Absolute precision (bits) beyond which the result is below anything a float64 can hold. */
@@ -49,7 +49,9 @@ export function preciseLogSumExp(out: DD, row: PreciseLseInput, magnitudeEstimat
   const estimateLog2 = magnitudeEstimate > 0 ? Math.floor(Math.log2(magnitudeEstimate)) : -60;
   let precision = roundUp(106 + 8 - estimateLog2);
   for (;;) {
-    const work = precision + logTerms + 16;
+    // Rounded up to a multiple of 64 so that few exp tables are ever built.
+    const work = Math.ceil((precision + logTerms + 16) / 64) * 64;
+    const exp = fixedExpTable(work);
     const smallExponentLimit = 101 - precision - logTerms;
     let sum = 1n << BigInt(work); // exp(x_argmax - m) = 1
     small.reset();
@@ -59,7 +61,7 @@ export function preciseLogSumExp(out: DD, row: PreciseLseInput, magnitudeEstimat
       if (exponent <= smallExponentLimit) {
         small.add(ldexp(tHi[j], exponent), ldexp(tLo[j], exponent));
       } else {
-        sum += expFixed(toFixed(dHi[j], work) + toFixed(dLo[j], work), work);
+        sum += exp.exp(toFixed(dHi[j], work) + toFixed(dLo[j], work));
       }
     }
     sum += toFixed(small.s1, work) + toFixed(small.s2, work) + toFixed(small.s3, work);

@@ -6,6 +6,8 @@ export function roundToBits(x: number, bits: number): number {
   if (bits >= 53 || x === 0 || !Number.isFinite(x)) return x;
   if (bits === 24) return Math.fround(x);
   const exponent = Math.floor(Math.log2(Math.abs(x)));
+  // Values near float64's subnormal range are left alone.
+  if (exponent - bits + 1 < -1000) return x;
   const quantum = 2 ** (exponent - bits + 1);
   return Math.round(x / quantum) * quantum;
 }

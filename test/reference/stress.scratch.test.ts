@@ -1,0 +1,41 @@
+// The oracle against decimal.js (60 digits) on generated rows: every LSE, logSoftmax_i and
+// softmax_i within 2^-100 relative. decimal.js takes about 0.25 ms per exp, so the runs are
+// sized to keep this file near 10 s: many short rows, fewer long ones.
+import fc from 'fast-check';
+import { afterAll, describe, it } from 'vitest';
+import { ReferenceRow } from '../../src/reference/index.js';
+import { checkRow, observed } from './decimal-oracle.js';
+import { nearZeroLseArbitrary, rowArbitrary } from './generators.js';
+
+const row = new ReferenceRow();
+
+function check(x: Float64Array): void {
+  row.compute(x, x.length);
+  checkRow(row, x);
+}
+
+describe('ReferenceRow against decimal.js', () => {
+  afterAll(() => {
+    console.log(`reference: largest relative error seen ${observed.maxRelative.toExponential(3)} (2^${observed.maxRelative.isZero() ? '-inf' : observed.maxRelative.log(2).toFixed(1)}), at ${observed.where}`);
+  });
+
+  it('short rows (K 1..12, logits up to 1e4, spreads up to 2000)', () => {
+    fc.assert(fc.property(rowArbitrary({ minLength: 1, maxLength: 12, maxMagnitude: 1e4, maxSpread: 2000 }), check), { numRuns: 8000 });
+  });
+
+  it('medium rows (K 13..300)', () => {
+    fc.assert(fc.property(rowArbitrary({ minLength: 13, maxLength: 300, maxMagnitude: 1e4, maxSpread: 2000 }), check), { numRuns: 6000 });
+  });
+
+  it('long rows (K up to 5000)', () => {
+    fc.assert(fc.property(rowArbitrary({ minLength: 4000, maxLength: 5000, maxMagnitude: 1e4, maxSpread: 2000 }), check), { numRuns: 6 });
+  });
+
+  it('rows of small logits, where m < 0 and LSE may cancel', () => {
+    fc.assert(fc.property(rowArbitrary({ minLength: 2, maxLength: 20, maxMagnitude: 3, maxSpread: 10 }), check), { numRuns: 6000 });
+  });
+
+  it('rows whose LSE is near 0 (log-probabilities, and LSE within 1e-6 of 0)', () => {
+    fc.assert(fc.property(nearZeroLseArbitrary(40), check), { numRuns: 4000 });
+  });
+});
