@@ -1,6 +1,5 @@
-import { float32MagnitudeBits } from './bits.js';
-import { orderedDistance } from './float32.js';
 import type { Format } from './format.js';
+import { ulpDistanceIn } from './ulp-distance.js';
 import { roundToPrecision } from './precision-rounding.js';
 
 const MIN_NORMAL = 1.1754943508222875e-38; // 2^-126
@@ -31,8 +30,7 @@ export class Bfloat16Format implements Format {
   }
 
   ulpDistance(a: number, b: number): number {
-    // Every bfloat16 is a float32 whose low 16 bits are zero.
-    return orderedDistance(float32MagnitudeBits(a) >>> 16, a, float32MagnitudeBits(b) >>> 16, b);
+    return ulpDistanceIn(a, b, this.precision, this.minExponent, this.maxExponent, this.minNormal, this.minSubnormal);
   }
 }
 

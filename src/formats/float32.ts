@@ -1,5 +1,5 @@
-import { float32MagnitudeBits } from './bits.js';
 import type { Format } from './format.js';
+import { ulpDistanceIn } from './ulp-distance.js';
 
 /** IEEE binary32. Math.fround is correctly rounded from float64 (ECMAScript spec, roundTiesToEven). */
 export class Float32Format implements Format {
@@ -24,11 +24,6 @@ export class Float32Format implements Format {
   }
 
   ulpDistance(a: number, b: number): number {
-    return orderedDistance(float32MagnitudeBits(a), a, float32MagnitudeBits(b), b);
+    return ulpDistanceIn(a, b, this.precision, this.minExponent, this.maxExponent, this.minNormal, this.minSubnormal);
   }
-}
-
-/** Distance between two values given the ordinals of their magnitudes (+0 and -0 are one point). */
-export function orderedDistance(magnitudeA: number, a: number, magnitudeB: number, b: number): number {
-  return a < 0 === b < 0 ? Math.abs(magnitudeA - magnitudeB) : magnitudeA + magnitudeB;
 }

@@ -1,7 +1,5 @@
-import { float64HighMagnitude, float64LowWordOfLast } from './bits.js';
 import type { Format } from './format.js';
-
-const TWO_POW_32 = 4294967296;
+import { ulpDistanceIn } from './ulp-distance.js';
 
 /** IEEE binary64: the host format, so rounding is the identity. */
 export class Float64Format implements Format {
@@ -26,15 +24,6 @@ export class Float64Format implements Format {
   }
 
   ulpDistance(a: number, b: number): number {
-    // The magnitude's bit pattern is its ordinal among non-negative doubles. It can exceed 2^53,
-    // so subtract word by word: the difference of two close ordinals stays exact.
-    const highA = float64HighMagnitude(a);
-    const lowA = float64LowWordOfLast();
-    const highB = float64HighMagnitude(b);
-    const lowB = float64LowWordOfLast();
-    if (a < 0 === b < 0 || a === 0 || b === 0) {
-      return Math.abs((highA - highB) * TWO_POW_32 + (lowA - lowB));
-    }
-    return highA * TWO_POW_32 + lowA + (highB * TWO_POW_32 + lowB);
+    return ulpDistanceIn(a, b, this.precision, this.minExponent, this.maxExponent, this.minNormal, this.minSubnormal);
   }
 }

@@ -30,8 +30,9 @@ export interface QuantaSum {
   low: number;
 }
 
+/** Adds a whole number of quanta below 2^52 (one row's worth). */
 export function addQuanta(sum: QuantaSum, quanta: number): void {
-  let low = sum.low + quanta; // < 2^52 + 2^31: exact
+  let low = sum.low + quanta; // < 2^53: exact
   if (low >= LIMB) {
     low -= LIMB;
     sum.high += 1;
@@ -57,5 +58,6 @@ export function meanBits(sum: QuantaSum, count: number): number {
 }
 
 export function histogramBin(quanta: number): number {
-  return Math.min(HISTOGRAM_SIZE - 1, Math.floor((quanta * BITS_QUANTUM) * HISTOGRAM_BINS_PER_BIT));
+  const bin = (quanta * (BITS_QUANTUM * HISTOGRAM_BINS_PER_BIT)) | 0; // quanta < 2^31: the truncation is floor
+  return bin < HISTOGRAM_SIZE ? bin : HISTOGRAM_SIZE - 1;
 }

@@ -164,60 +164,75 @@ export function logFixed(S: bigint, w: number): bigint {
 }
 
 /** Guard bits of FixedExpTable beyond its output precision. */
-const TABLE_GUARD = 64;
+const TABLE_GUARD = 32;
 const TABLE_BITS = 9;
 const TABLE_SIZE = 1 << TABLE_BITS;
+/** Two tables of 512 entries: k = round(d 2^18 / ln 2) = 2^18 e + 2^9 j1 + j2. */
+const REDUCTION_BITS = 2 * TABLE_BITS;
+const REDUCTION_SIZE = 1 << REDUCTION_BITS;
 
 /**
  * exp on BigInt fixed point at one output precision, for many calls at that precision (the
- * precise log-sum-exp): the same table-driven method as expDD (d = k (ln 2)/512 + r,
- * |r| <= (ln 2)/1024, exp(d) = 2^(k >> 9) 2^((k & 511)/512) exp(r)), with the table and the Taylor
- * coefficients 1/i! at bits + 64 bits, and exp(r) by Horner's rule: no divisions and no
- * squarings, about three times faster than expFixed. The table is built by repeated
- * multiplication by 2^(1/512) (from expFixed): 511 roundings cost 9 of the 64 guard bits.
+ * precise log-sum-exp). Method: d = k (ln 2)/2^18 + r with |r| <= (ln 2)/2^19 < 2^-19.5, and
+ * exp(d) = 2^e 2^(j1/512) 2^(j2/2^18) exp(r) with k = 2^18 e + 2^9 j1 + j2 (two tables of 512
+ * entries, Tang's method with a two-level table), exp(r) by Horner's rule on the Taylor
+ * coefficients 1/i!. Everything at bits + 32 bits: no divisions and no squarings, several
+ * times faster than expFixed. Each table is built by repeated multiplication by its step
+ * (itself from expFixed): 511 roundings cost 9 of the 32 guard bits.
  * Error: a few units of 2^-bits, for arguments below 2^31 in magnitude.
  */
 export class FixedExpTable {
   readonly bits: number;
   private readonly workBits: bigint;
   private readonly ln2OverSize: bigint;
-  private readonly table: bigint[] = [];
+  private readonly coarse: bigint[];
+  private readonly fine: bigint[];
   private readonly coefficients: bigint[] = [];
 
   constructor(bits: number) {
     this.bits = bits;
     const work = bits + TABLE_GUARD;
     this.workBits = BigInt(work);
-    this.ln2OverSize = ln2Fixed(work - TABLE_BITS);
+    this.ln2OverSize = ln2Fixed(work - REDUCTION_BITS);
+    this.coarse = this.powers(ln2Fixed(work - TABLE_BITS), work);
+    this.fine = this.powers(this.ln2OverSize, work);
+    // Taylor terms up to degree n, with |r|^(n+1)/(n+1)! below 2^-(work + 2) for |r| <= 2^-19.4.
     const one = 1n << this.workBits;
-    const step = expFixed(this.ln2OverSize, work);
-    let entry = one;
-    for (let j = 0; j < TABLE_SIZE; j++) {
-      this.table.push(entry);
-      entry = (entry * step) >> this.workBits;
-    }
-    // Taylor terms up to degree n, with |r|^(n+1)/(n+1)! below 2^-(work + 2) for |r| <= 2^-10.4.
     let coefficient = one;
     let logTerm = 0;
     for (let i = 1; logTerm > -(work + 2); i++) {
       this.coefficients.push(coefficient);
       coefficient /= BigInt(i);
-      logTerm -= 10.4 + Math.log2(i);
+      logTerm -= 19.4 + Math.log2(i);
     }
+  }
+
+  /** exp(j * step) for j = 0..511, at `work` bits. */
+  private powers(step: bigint, work: number): bigint[] {
+    const factor = expFixed(step, work);
+    const result: bigint[] = [];
+    let entry = 1n << BigInt(work);
+    for (let j = 0; j < TABLE_SIZE; j++) {
+      result.push(entry);
+      entry = (entry * factor) >> BigInt(work);
+    }
+    return result;
   }
 
   /** exp(d * 2^-bits) * 2^bits, truncated. */
   exp(d: bigint): bigint {
     if (d === 0n) return 1n << BigInt(this.bits);
     const workBits = this.workBits;
-    const k = Math.round(approximate(d, this.bits) * (TABLE_SIZE / Math.LN2));
+    const k = Math.round(approximate(d, this.bits) * (REDUCTION_SIZE / Math.LN2));
     const r = (d << BigInt(TABLE_GUARD)) - BigInt(k) * this.ln2OverSize;
     const coefficients = this.coefficients;
     let p = coefficients[coefficients.length - 1];
     for (let i = coefficients.length - 2; i >= 0; i--) p = ((p * r) >> workBits) + coefficients[i];
-    const j = k - TABLE_SIZE * Math.floor(k / TABLE_SIZE);
-    const exponent = (k - j) / TABLE_SIZE;
-    const value = (this.table[j] * p) >> workBits;
+    const exponent = Math.floor(k / REDUCTION_SIZE);
+    const rest = k - exponent * REDUCTION_SIZE;
+    const coarseIndex = Math.floor(rest / TABLE_SIZE);
+    const fineIndex = rest - coarseIndex * TABLE_SIZE;
+    const value = (((this.coarse[coarseIndex] * this.fine[fineIndex]) >> workBits) * p) >> workBits;
     const shift = TABLE_GUARD - exponent;
     return shift >= 0 ? value >> BigInt(shift) : value << BigInt(-shift);
   }

@@ -47,10 +47,10 @@ export function preciseLogSumExp(out: DD, row: PreciseLseInput, magnitudeEstimat
   const { m, argmax, length, dHi, dLo, tHi, tLo, tExp2 } = row;
   const logTerms = Math.ceil(Math.log2(length + 1));
   const estimateLog2 = magnitudeEstimate > 0 ? Math.floor(Math.log2(magnitudeEstimate)) : -60;
-  let precision = roundUp(106 + 8 - estimateLog2);
+  let precision = 106 + 4 - estimateLog2;
   for (;;) {
-    // Rounded up to a multiple of 64 so that few exp tables are ever built.
-    const work = Math.ceil((precision + logTerms + 16) / 64) * 64;
+    // Rounded up to a multiple of 32 so that few exp tables are ever built.
+    const work = roundUp(precision + logTerms + 8);
     const exp = fixedExpTable(work);
     const smallExponentLimit = 101 - precision - logTerms;
     let sum = 1n << BigInt(work); // exp(x_argmax - m) = 1
@@ -72,7 +72,7 @@ export function preciseLogSumExp(out: DD, row: PreciseLseInput, magnitudeEstimat
       fixedToDD(out, lse, work);
       return;
     }
-    precision = Math.min(MAX_PRECISION, Math.max(2 * precision, roundUp(106 + 8 - lseLog2)));
+    precision = Math.min(MAX_PRECISION, Math.max(2 * precision, 106 + 4 - lseLog2));
   }
 }
 

@@ -49,11 +49,13 @@ export type RowKind = 'ordinary' | 'nan' | 'posInf' | 'masked';
 
 /**
  * Absolute error bound of L = log1p(s') from the double-double path, in units of max(L, 1) when
- * L >= 0.4 (Newton branch) and of L below (series branch), with margin. Past a cancellation
- * where this bound exceeds LSE_TARGET |LSE|, step 4 recomputes LSE.
+ * L >= 0.4 (Newton branch) and of L below (series branch), with margin (2^-103.9 and 2^-104.2
+ * are the largest seen against decimal.js). When this bound exceeds LSE_TARGET |LSE|, that is
+ * when |LSE| < max(L, 1)/4 or so, step 4 recomputes LSE: LSE_TARGET leaves a factor 2^1.5 to
+ * the promised 2^-100 and keeps the slow path for real cancellations.
  */
 const L_ERROR = 2 ** -103.5;
-const LSE_TARGET = 2 ** -103;
+const LSE_TARGET = 2 ** -101.5;
 
 /** softmax values at or above 2^SOFTMAX_FOLD_LOG2 have softmaxExp2 = 0. */
 const SOFTMAX_FOLD_LOG2 = -960;
