@@ -11,8 +11,8 @@ export function shortestDecimal(format: Format, value: number): string {
   if (value !== value) return 'nan';
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0'; // String(-0) would drop the sign
   if (format.dtype === 'float64') return String(value);
-  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
   for (let digits = 1; digits < 17; digits++) {
     const candidate = Number(value.toPrecision(digits));
     if (format.round(candidate) === value) return String(candidate);

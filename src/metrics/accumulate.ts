@@ -74,11 +74,12 @@ export function accumulateRow(
     const c = computed[i];
     const e = hi[i];
     if (c - c !== 0) {
-      // c is NaN or +-Infinity.
+      // c is NaN or +-Infinity. NaN is wrong wherever the exact value is not NaN (never, on an
+      // ordinary row), an infinity only where the exact value is finite (not at log-softmax's
+      // exact -Infinity of a masked position).
       allFinite = false;
-      if (e - e !== 0) continue; // exact -Infinity (a masked position of log-softmax): no figure
       if (c !== c) nan++;
-      else inf++;
+      else if (e - e === 0) inf++;
       continue;
     }
     if (e - e !== 0) continue; // finite c where the exact value is -Infinity: no figure defined

@@ -108,6 +108,9 @@ describe('input figures', () => {
     const online = result(summary, 'softmax', 'float32', 'online');
     expect(online.flags.invalid).toBe(1);
     expect(online.wrong.nan).toBe(3);
+    // log-softmax: NaN at the masked position counts too (its exact value -Infinity is not NaN).
+    expect(result(summary, 'log-softmax', 'float32', 'online').wrong.nan).toBe(3);
+    expect(result(summary, 'log-softmax', 'float32', 'max-shift').wrong).toEqual({ nan: 0, inf: 0, zero: 0 }); // -Infinity there is exact
     const maxShift = result(summary, 'softmax', 'float32', 'max-shift');
     expect(maxShift.wrong.nan).toBe(0);
     expect(maxShift.errors.count).toBe(3); // the masked position's exact probability 0 is met exactly

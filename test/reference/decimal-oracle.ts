@@ -42,14 +42,40 @@ export interface DecimalRow {
   softmax: Decimal[];
 }
 
-/** The definitions of section 3, for an ordinary row, at the precision of `Context`. */
+/** log(1 + a) for a >= 0, keeping the relative accuracy of a when a is tiny (1 + a would lose it). */
+function log1p(a: Decimal, Context: typeof Decimal): Decimal {
+  if (a.gte(1e-10)) return Context.ln(a.plus(1));
+  // a - a^2/2 + a^3/3 - ..., each term 1e-10 of the previous one.
+  const stop = a.times(new Context(10).pow(-Context.precision - 5));
+  let sum = new Context(0);
+  let power = a;
+  for (let n = 1; power.gt(stop); n++) {
+    const term = power.div(n);
+    sum = n % 2 === 1 ? sum.plus(term) : sum.minus(term);
+    power = power.times(a);
+  }
+  return sum;
+}
+
+/**
+ * The definitions of section 3 for an ordinary row, in the form LSE = m + log1p(s'), s' the sum
+ * of exp(x_j - m) over j other than the first maximum (so that LSE stays accurate when s' is
+ * tiny), at the precision of `Context`. When m + log1p(s') cancels by more than 25 digits, the
+ * whole computation is redone with twice the digits (up to 480).
+ */
 export function decimalReference(x: ArrayLike<number>, Context: typeof Decimal = Precise): DecimalRow {
   let max = -Infinity;
-  for (let j = 0; j < x.length; j++) if (x[j] > max) max = x[j];
+  let argmax = -1;
+  for (let j = 0; j < x.length; j++) {
+    if (x[j] > max) {
+      max = x[j];
+      argmax = j;
+    }
+  }
   const m = new Context(exactDecimal(max));
   const shifted: Array<Decimal | null> = [];
   const terms: Decimal[] = [];
-  let sum = new Context(0);
+  let others = new Context(0);
   for (let j = 0; j < x.length; j++) {
     if (x[j] === -Infinity) {
       shifted.push(null);
@@ -57,14 +83,20 @@ export function decimalReference(x: ArrayLike<number>, Context: typeof Decimal =
       continue;
     }
     const d = new Context(exactDecimal(x[j])).minus(m);
-    const t = Context.exp(d);
+    const t = j === argmax ? new Context(1) : Context.exp(d);
     shifted.push(d);
     terms.push(t);
-    sum = sum.plus(t);
+    if (j !== argmax) others = others.plus(t);
   }
-  const log = Context.ln(sum);
+  const log = log1p(others, Context);
+  const lse = m.plus(log);
+  const scale = m.abs().gt(log) ? m.abs() : log;
+  if (!scale.isZero() && lse.abs().lt(scale.times(1e-25)) && Context.precision < 480) {
+    return decimalReference(x, Context.clone({ precision: 2 * Context.precision }));
+  }
+  const sum = others.plus(1);
   return {
-    lse: m.plus(log),
+    lse,
     logSoftmax: shifted.map((d) => (d === null ? null : d.minus(log))),
     softmax: terms.map((t) => t.div(sum)),
   };
@@ -83,8 +115,21 @@ export function describeRow(x: ArrayLike<number>): string {
   return `[${values.slice(0, 32).join(', ')}, ... ${values.length - 48} more ..., ${values.slice(-16).join(', ')}] (K = ${values.length})`;
 }
 
-/** The largest relative error seen by checkClose, for the report. */
-export const observed = { maxRelative: new Precise(0), where: '' };
+/** The largest relative error seen by checkClose, per quantity (LSE, logSoftmax, softmax). */
+export const observed = new Map<string, { relative: Decimal; input: string }>();
+
+function record(what: string, relative: Decimal, input: ArrayLike<number>): void {
+  const quantity = what.replace(/\[\d+\]$/, '');
+  const previous = observed.get(quantity);
+  if (previous === undefined || relative.gt(previous.relative)) observed.set(quantity, { relative, input: describeRow(input) });
+}
+
+/** One line per quantity: the largest relative error seen, as a power of 2. */
+export function describeObserved(): string {
+  return [...observed.entries()]
+    .map(([quantity, { relative }]) => `${quantity} 2^${relative.isZero() ? '-inf' : relative.log(2).toFixed(1)}`)
+    .join(', ');
+}
 
 /**
  * Throws unless |got - expected| <= max(relativeTolerance |expected|, absoluteFloor); the message
@@ -101,13 +146,7 @@ export function checkClose(
   const difference = got.minus(expected).abs();
   const scaled = expected.abs().times(relativeTolerance);
   const tolerance = scaled.gte(absoluteFloor) ? scaled : absoluteFloor;
-  if (!expected.isZero()) {
-    const relative = difference.div(expected.abs());
-    if (relative.gt(observed.maxRelative) && scaled.gte(absoluteFloor)) {
-      observed.maxRelative = new Precise(relative);
-      observed.where = what;
-    }
-  }
+  if (!expected.isZero() && scaled.gte(absoluteFloor)) record(what, difference.div(expected.abs()), input);
   if (difference.lte(tolerance)) return;
   const relative = expected.isZero() ? 'inf' : difference.div(expected.abs()).toExponential(3);
   throw new Error(

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { ReferenceRow } from '../../src/reference/index.js';
-import { checkRow, observed } from './decimal-oracle.js';
+import { checkRow, describeObserved } from './decimal-oracle.js';
 import { nearZeroLseArbitrary, rowArbitrary } from './generators.js';
 
 const row = new ReferenceRow();
@@ -16,7 +16,7 @@ function check(x: Float64Array): void {
 
 describe('ReferenceRow against decimal.js', () => {
   afterAll(() => {
-    console.log(`reference: largest relative error seen ${observed.maxRelative.toExponential(3)} (2^${observed.maxRelative.isZero() ? '-inf' : observed.maxRelative.log(2).toFixed(1)}), at ${observed.where}`);
+    console.log(`reference: largest relative errors seen: ${describeObserved()}`);
   });
 
   it('short rows (K 1..12, logits up to 1e4, spreads up to 2000)', () => {
@@ -36,6 +36,6 @@ describe('ReferenceRow against decimal.js', () => {
   });
 
   it('rows whose LSE is near 0 (log-probabilities, and LSE within 1e-6 of 0)', () => {
-    fc.assert(fc.property(nearZeroLseArbitrary(40), check), { numRuns: 4000 });
+    fc.assert(fc.property(nearZeroLseArbitrary(40), check), { numRuns: 6000 });
   });
 });
