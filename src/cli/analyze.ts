@@ -1,19 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { OutputError } from '../errors.js';
 import type { ReadOptions } from '../input/row.js';
 import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
 import { runChecks, type CheckSpec } from '../report/checks.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
-import { renderJson } from '../render/json.js';
-import { renderMarkdown } from '../render/markdown.js';
-import { renderTable } from '../render/table.js';
-import { useColor } from './color.js';
+import { emitReport, type ReportFormat } from './emit-report.js';
 import { openRows } from './inputs.js';
-import { Output, type CliIO } from './io.js';
+import type { CliIO } from './io.js';
 import { checkWritable } from './output-file.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
-
-export type ReportFormat = 'table' | 'json' | 'markdown';
 
 export interface AnalyzeRequest {
   files: string[];
@@ -54,21 +47,6 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
     checks,
     ok: checks.every((check) => check.passed),
   };
-  const toFile = request.output !== undefined;
-  const text =
-    request.format === 'json'
-      ? renderJson(report)
-      : request.format === 'markdown'
-        ? renderMarkdown(report, request.details)
-        : renderTable(report, { color: !toFile && useColor(io), details: request.details });
-  if (toFile) {
-    try {
-      writeFileSync(request.output!, text);
-    } catch (error) {
-      throw new OutputError(`--output ${request.output}: ${(error as Error).message}`);
-    }
-  } else {
-    await new Output(io.stdout).write(text);
-  }
+  await emitReport(report, request.format, request.output, request.details, io);
   return report.ok ? EXIT_OK : EXIT_CHECK_FAILED;
 }

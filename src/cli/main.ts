@@ -3,7 +3,9 @@ import { Command, Option } from 'commander';
 import { findDtype } from '../formats/index.js';
 import { UsageError } from '../errors.js';
 import type { ReadOptions } from '../input/row.js';
-import { analyze, type ReportFormat } from './analyze.js';
+import { analyze } from './analyze.js';
+import type { ReportFormat } from './emit-report.js';
+import { merge } from './merge.js';
 import { compute, type ValuesFormat } from './compute.js';
 import { exitFor } from './exit-codes.js';
 import { inputNames } from './inputs.js';
@@ -48,6 +50,16 @@ Examples:
   In a pipe:    logitcheck compute logits.csv -f log-softmax -d bf16 -a log1p | head -3
   In a script:  logitcheck compute logits.csv -f logsumexp -d f32 --format jsonl > lse.jsonl`;
 
+const MERGE_HELP = `
+Every figure merges exactly (counts and exact sums add, maxima take the max), so the merged
+report is what one pass over all shards would give; rows become shard-qualified.
+
+Examples:
+  At a shell:   logitcheck merge part-*.json
+  Fan out:      parallel logitcheck analyze {} --format json -o {.}.json ::: shards/*.csv
+                logitcheck merge shards/*.json --format json > whole.json
+  In CI:        logitcheck merge reports/*.json --fail-on nan,inf --format markdown`;
+
 const LIMITS_HELP = `
 Examples:
   logitcheck limits
@@ -62,6 +74,42 @@ function addInputOptions(command: Command): Command {
     .option('--no-header', 'CSV: the first line is data')
     .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
     .option('--exclude-columns <list>', 'CSV: drop these columns, e.g. an id or label column');
+}
+
+/** Output and check options shared by analyze and merge. */
+function addReportOptions(command: Command): Command {
+  return command
+    .option('--format <format>', 'table, json or markdown', 'table')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--details', 'add every figure of every result to the table or Markdown')
+    .option('--fail-on <list>', 'fail (exit 1) on any: nan,inf,zero,overflow,underflow,invalid,divide-by-zero,argmax-flip')
+    .option('--max-ulp <n>', 'fail when an error exceeds N ulps')
+    .option('--max-rel <x>', 'fail when a relative error exceeds X')
+    .option('--max-abs <x>', 'fail when an absolute error exceeds X');
+}
+
+interface ReportFlags {
+  format: string;
+  output?: string;
+  details?: boolean;
+  failOn?: string;
+  maxUlp?: string;
+  maxRel?: string;
+  maxAbs?: string;
+}
+
+function reportOptions(flags: ReportFlags) {
+  return {
+    checks: {
+      failOn: parseFailOn(flags.failOn),
+      maxUlp: parseLimit(flags.maxUlp, '--max-ulp', true),
+      maxRel: parseLimit(flags.maxRel, '--max-rel', false),
+      maxAbs: parseLimit(flags.maxAbs, '--max-abs', false),
+    },
+    format: parseChoice(flags.format, ['table', 'json', 'markdown'] as const, '--format') as ReportFormat,
+    output: flags.output,
+    details: Boolean(flags.details),
+  };
 }
 
 interface InputFlags {
@@ -96,26 +144,21 @@ function program(io: CliIO, argv: string[], setStatus: (code: number) => void): 
     .showSuggestionAfterError(true);
 
   addInputOptions(
-    root
-      .command('analyze')
-      .description('analyse logits: where each algorithm breaks, in each dtype')
-      .argument('[FILE...]', 'input files; - or nothing (with data piped in) for stdin')
-      .option('-d, --dtype <list>', 'float64,float32,float16,bfloat16 (f64,f32,f16,bf16) or all', 'all')
-      .option('-f, --function <list>', 'softmax,log-softmax,logsumexp or all', 'all')
-      .option('-a, --algorithm <list>', 'naive,max-shift,log-of-softmax,online,log1p,exp-lse or all', 'all')
-      .option('--format <format>', 'table, json or markdown', 'table')
-      .option('-o, --output <file>', 'write the report to a file instead of stdout')
-      .option('--details', 'add every figure of every result to the table or Markdown')
-      .option('--fail-on <list>', 'fail (exit 1) on any: nan,inf,zero,overflow,underflow,invalid,divide-by-zero,argmax-flip')
-      .option('--max-ulp <n>', 'fail when an error exceeds N ulps')
-      .option('--max-rel <x>', 'fail when a relative error exceeds X')
-      .option('--max-abs <x>', 'fail when an absolute error exceeds X'),
+    addReportOptions(
+      root
+        .command('analyze')
+        .description('analyse logits: where each algorithm breaks, in each dtype')
+        .argument('[FILE...]', 'input files; - or nothing (with data piped in) for stdin')
+        .option('-d, --dtype <list>', 'float64,float32,float16,bfloat16 (f64,f32,f16,bf16) or all', 'all')
+        .option('-f, --function <list>', 'softmax,log-softmax,logsumexp or all', 'all')
+        .option('-a, --algorithm <list>', 'naive,max-shift,log-of-softmax,online,log1p,exp-lse or all', 'all'),
+    ),
   )
     .addHelpText('after', ANALYZE_HELP)
-    .action(async (files: string[], flags: Record<string, string | boolean | undefined> & InputFlags) => {
-      const dtypes = parseDtypes(flags.dtype as string);
-      const functions = parseFunctions(flags.function as string);
-      const algorithms = parseAlgorithms(flags.algorithm as string);
+    .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string }) => {
+      const dtypes = parseDtypes(flags.dtype);
+      const functions = parseFunctions(flags.function);
+      const algorithms = parseAlgorithms(flags.algorithm);
       const algorithmsGiven = argv.some((a) => a === '-a' || a.startsWith('--algorithm'));
       setStatus(
         await analyze(
@@ -125,20 +168,23 @@ function program(io: CliIO, argv: string[], setStatus: (code: number) => void): 
             functions,
             algorithms,
             read: readOptions(flags),
-            checks: {
-              failOn: parseFailOn(flags.failOn as string | undefined),
-              maxUlp: parseLimit(flags.maxUlp as string | undefined, '--max-ulp', true),
-              maxRel: parseLimit(flags.maxRel as string | undefined, '--max-rel', false),
-              maxAbs: parseLimit(flags.maxAbs as string | undefined, '--max-abs', false),
-            },
-            format: parseChoice(flags.format as string, ['table', 'json', 'markdown'] as const, '--format') as ReportFormat,
-            output: flags.output as string | undefined,
-            details: Boolean(flags.details),
+            ...reportOptions(flags),
             version: VERSION,
           },
           io,
         ),
       );
+    });
+
+  addReportOptions(
+    root
+      .command('merge')
+      .description('merge the JSON reports of shards of one dataset into the report of the whole')
+      .argument('<REPORT...>', 'JSON reports written by analyze --format json'),
+  )
+    .addHelpText('after', MERGE_HELP)
+    .action(async (files: string[], flags: ReportFlags) => {
+      setStatus(await merge({ files, ...reportOptions(flags), version: VERSION }, io));
     });
 
   addInputOptions(
@@ -208,5 +254,11 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
 
 /** The bin's entry point. */
 export async function main(argv: string[]): Promise<void> {
+  // A reader that went away (`| head`) ends the run quietly with status 0, whoever was writing
+  // (commander's help text too). Nothing more can reach stdout, so exiting now loses nothing.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   process.exitCode = await run(argv);
 }

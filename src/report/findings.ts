@@ -15,7 +15,8 @@ export interface Finding {
 
 export function describeRow(ref: RowRef | null): string {
   if (ref === null) return '';
-  return ref.line === null ? `row ${ref.row}` : `row ${ref.row}, line ${ref.line}`;
+  const where = ref.line === null ? `row ${ref.row}` : `row ${ref.row}, line ${ref.line}`;
+  return ref.shard === undefined ? where : `${ref.shard} ${where}`;
 }
 
 interface Kind {

@@ -12,7 +12,9 @@ import { verdictOf, type Verdict } from './verdict.js';
 export const REPORT_SCHEMA = 'logitcheck.report/1';
 
 export interface RowRef {
-  /** 0-based row index in input order. */
+  /** In a merged report: the shard (its input's path) the row belongs to. */
+  shard?: string;
+  /** 0-based row index in input order (within the shard, in a merged report). */
   row: number;
   /** 1-based source line (text inputs), or null. */
   line: number | null;
@@ -48,6 +50,8 @@ export interface ResultReport {
 export interface InputReport {
   path: string;
   format: string;
+  /** In a merged report: the shards, in merge order. */
+  shards?: Array<{ path: string; rows: number }>;
   rows: number;
   classes: number;
   logits: { min: number | null; max: number | null; maxRowSpread: number | null; maxRowSpreadRow: RowRef | null };

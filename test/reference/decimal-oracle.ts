@@ -109,7 +109,8 @@ export function ddDecimal(hi: number, lo: number, exp2 = 0): Decimal {
 }
 
 /** Compact text of a row for failure messages (every value, as a float64 repr). */
-export function describeRow(x: ArrayLike<number>): string {
+export function describeRow(x: ArrayLike<number> | string): string {
+  if (typeof x === 'string') return x;
   const values = Array.from(x, (v) => (Object.is(v, -0) ? '-0' : String(v)));
   if (values.length <= 64) return `[${values.join(', ')}]`;
   return `[${values.slice(0, 32).join(', ')}, ... ${values.length - 48} more ..., ${values.slice(-16).join(', ')}] (K = ${values.length})`;
@@ -118,7 +119,7 @@ export function describeRow(x: ArrayLike<number>): string {
 /** The largest relative error seen by checkClose, per quantity (LSE, logSoftmax, softmax). */
 export const observed = new Map<string, { relative: Decimal; input: string }>();
 
-function record(what: string, relative: Decimal, input: ArrayLike<number>): void {
+function record(what: string, relative: Decimal, input: ArrayLike<number> | string): void {
   const quantity = what.replace(/\[\d+\]$/, '');
   const previous = observed.get(quantity);
   if (previous === undefined || relative.gt(previous.relative)) observed.set(quantity, { relative, input: describeRow(input) });
@@ -137,7 +138,7 @@ export function describeObserved(): string {
  */
 export function checkClose(
   what: string,
-  input: ArrayLike<number>,
+  input: ArrayLike<number> | string,
   got: Decimal,
   expected: Decimal,
   relativeTolerance: Decimal = RELATIVE_TOLERANCE,

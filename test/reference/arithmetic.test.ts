@@ -1,0 +1,190 @@
+// The building blocks of the oracle: powers of two, double-double arithmetic, cascaded
+// summation. Exactness is checked exactly (with decimal.js at enough digits), accuracy against
+// decimal.js with explicit tolerances.
+import Decimal from 'decimal.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CascadedSum } from '../../src/reference/compensated-sum.js';
+import { DD, ddAdd, ddAddDouble, ddDiv, ddMul, ddMulDouble, fastTwoSum, twoProd, twoSum } from '../../src/reference/double-double.js';
+import { ldexp, pow2 } from '../../src/reference/pow2.js';
+import { Precise, checkClose, ddDecimal, exactDecimal } from './decimal-oracle.js';
+
+/** Enough digits to hold sums and products of two float64 exactly (in the ranges used). */
+const Exact = Decimal.clone({ precision: 1200 });
+
+function exact(x: number): Decimal {
+  return new Exact(exactDecimal(x));
+}
+
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 });
+const moderate = fc.double({ noNaN: true, min: -1e100, max: 1e100 }).filter((x) => x === 0 || Math.abs(x) > 1e-100);
+const holder = new DD();
+
+describe('pow2 and ldexp', () => {
+  it('pow2 is exact from 2^-1074 to 2^1023, 0 below, Infinity above', () => {
+    expect(pow2(0)).toBe(1);
+    expect(pow2(-1074)).toBe(5e-324);
+    expect(pow2(-1075)).toBe(0);
+    expect(pow2(1023)).toBe(8.98846567431158e307);
+    expect(pow2(1024)).toBe(Infinity);
+    expect(pow2(-1022)).toBe(2.2250738585072014e-308);
+    for (let n = -1074; n <= 1023; n += 7) expect(exact(pow2(n)).eq(new Exact(2).pow(n))).toBe(true);
+  });
+
+  it('ldexp scales exactly while normal, rounds once into the subnormals, saturates', () => {
+    expect(ldexp(1.5, -1074)).toBe(1e-323); // 1.5 * 2^-1074 rounds to even: 2 * 2^-1074
+    expect(ldexp(3, 1023)).toBe(Infinity);
+    expect(ldexp(3, 1022)).toBe(3 * 2 ** 1022);
+    expect(ldexp(2 ** 60, -1100)).toBe(2 ** -1040);
+    expect(ldexp(1, -2000)).toBe(0);
+    expect(ldexp(2 ** -1000, 2000)).toBe(2 ** 1000);
+    expect(ldexp(-(2 ** 63), -1136)).toBe(-(2 ** -1073));
+    expect(Object.is(ldexp(-1, -3000), -0)).toBe(true);
+  });
+});
+
+describe('error-free transformations', () => {
+  it('twoSum: s + e = a + b exactly and s = fl(a + b)', () => {
+    fc.assert(
+      fc.property(finite, finite, (a, b) => {
+        twoSum(holder, a, b);
+        expect(holder.hi).toBe(a + b);
+        expect(exact(holder.hi).plus(exact(holder.lo)).eq(exact(a).plus(exact(b)))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('fastTwoSum: exact when |a| >= |b|', () => {
+    fc.assert(
+      fc.property(finite, finite, (x, y) => {
+        const [a, b] = Math.abs(x) >= Math.abs(y) ? [x, y] : [y, x];
+        fastTwoSum(holder, a, b);
+        expect(exact(holder.hi).plus(exact(holder.lo)).eq(exact(a).plus(exact(b)))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('twoProd: p + e = a * b exactly (Dekker/Veltkamp, no fma)', () => {
+    fc.assert(
+      fc.property(moderate, moderate, (a, b) => {
+        twoProd(holder, a, b);
+        expect(holder.hi).toBe(a * b);
+        expect(exact(holder.hi).plus(exact(holder.lo)).eq(exact(a).times(exact(b)))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+/** A double-double with |lo| <= ulp(hi)/2 from two doubles. */
+const doubleDouble = fc.tuple(fc.double({ noNaN: true, min: -1e50, max: 1e50 }), fc.double({ min: -0.5, max: 0.5, noNaN: true })).map(([hi, fraction]) => {
+  const lo = hi * 2 ** -53 * fraction;
+  twoSum(holder, hi, lo);
+  return [holder.hi, holder.lo] as const;
+}).filter(([hi]) => hi === 0 || Math.abs(hi) > 1e-50);
+
+function dd(hi: number, lo: number): Decimal {
+  return exact(hi).plus(exact(lo));
+}
+
+const tolerance = (bits: number): Decimal => new Precise(2).pow(-bits);
+
+describe('double-double operations (tolerances from Joldes, Muller and Popescu 2017)', () => {
+  it('ddAdd: relative error below 3 * 2^-106', () => {
+    fc.assert(
+      fc.property(doubleDouble, doubleDouble, ([aHi, aLo], [bHi, bLo]) => {
+        ddAdd(holder, aHi, aLo, bHi, bLo);
+        const expected = dd(aHi, aLo).plus(dd(bHi, bLo));
+        if (expected.isZero()) {
+          expect(Math.abs(holder.hi)).toBe(0);
+          return;
+        }
+        checkClose('ddAdd', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), expected, tolerance(104.4));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('ddAddDouble: relative error below 2 * 2^-106', () => {
+    fc.assert(
+      fc.property(doubleDouble, fc.double({ noNaN: true, min: -1e50, max: 1e50 }), ([aHi, aLo], b) => {
+        ddAddDouble(holder, aHi, aLo, b);
+        const expected = dd(aHi, aLo).plus(exact(b));
+        if (expected.isZero()) {
+          expect(Math.abs(holder.hi)).toBe(0);
+          return;
+        }
+        checkClose('ddAddDouble', [aHi, aLo, b], ddDecimal(holder.hi, holder.lo), expected, tolerance(105));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('ddMul: relative error below 7 * 2^-106; ddMulDouble below 2 * 2^-106', () => {
+    fc.assert(
+      fc.property(doubleDouble, doubleDouble, ([aHi, aLo], [bHi, bLo]) => {
+        ddMul(holder, aHi, aLo, bHi, bLo);
+        const expected = dd(aHi, aLo).times(dd(bHi, bLo));
+        if (expected.isZero()) return;
+        checkClose('ddMul', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), expected, tolerance(103.1));
+        ddMulDouble(holder, aHi, aLo, bHi);
+        checkClose('ddMulDouble', [aHi, aLo, bHi], ddDecimal(holder.hi, holder.lo), dd(aHi, aLo).times(exact(bHi)), tolerance(105));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('ddDiv: relative error below 2^-104', () => {
+    fc.assert(
+      fc.property(doubleDouble, doubleDouble, ([aHi, aLo], [bHi, bLo]) => {
+        if (bHi === 0) return;
+        ddDiv(holder, aHi, aLo, bHi, bLo);
+        const expected = dd(aHi, aLo).div(dd(bHi, bLo));
+        if (expected.isZero()) {
+          expect(Math.abs(holder.hi)).toBe(0);
+          return;
+        }
+        checkClose('ddDiv', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), new Precise(expected), tolerance(104));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('CascadedSum', () => {
+  it('sums 100000 positive double-double terms to 2^-104 relative, where a double-double accumulator drifts', () => {
+    const sum = new CascadedSum();
+    let state = 99;
+    let expected = new Exact(0);
+    let plainHi = 0;
+    let plainLo = 0;
+    for (let j = 0; j < 100000; j++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      const hi = (state / 2 ** 32) * 0.9 + 0.1;
+      const lo = hi * 2 ** -54 * ((state & 0xff) / 255 - 0.5);
+      twoSum(holder, hi, lo);
+      sum.add(holder.hi, holder.lo);
+      expected = expected.plus(exact(holder.hi)).plus(exact(holder.lo));
+      ddAdd(holder, plainHi, plainLo, holder.hi, holder.lo);
+      plainHi = holder.hi;
+      plainLo = holder.lo;
+    }
+    sum.toDD(holder);
+    checkClose('cascaded sum of 100000 terms', 'a linear congruential sequence of 100000 terms in [0.1, 1]', ddDecimal(holder.hi, holder.lo), new Precise(expected), tolerance(104));
+    // The plain accumulator is worse by orders of magnitude (this is why the cascade exists).
+    const plainError = ddDecimal(plainHi, plainLo).minus(expected).abs().div(expected);
+    const cascadedError = ddDecimal(holder.hi, holder.lo).minus(expected).abs().div(expected);
+    expect(plainError.gt(cascadedError.times(16))).toBe(true);
+  });
+
+  it('keeps the terms that a float64 accumulator drops (1 + many 2^-80)', () => {
+    const sum = new CascadedSum();
+    sum.add(1, 0);
+    for (let j = 0; j < 4096; j++) sum.add(2 ** -80, 2 ** -140);
+    sum.toDD(holder);
+    const expected = new Exact(1).plus(new Exact(2).pow(-80).times(4096)).plus(new Exact(2).pow(-140).times(4096));
+    checkClose('1 + 4096 (2^-80 + 2^-140)', '1 + 4096 tiny terms', ddDecimal(holder.hi, holder.lo), new Precise(expected), tolerance(105));
+  });
+});
