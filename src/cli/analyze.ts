@@ -1,5 +1,6 @@
 import type { ReadOptions } from '../input/row.js';
-import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
+import type { AnalysisSelection } from '../metrics/analysis.js';
+import { analyzeBatches } from './parallel-analysis.js';
 import { runChecks, type CheckSpec } from '../report/checks.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
 import { emitReport, type ReportFormat } from './emit-report.js';
@@ -18,6 +19,8 @@ export interface AnalyzeRequest {
   format: ReportFormat;
   output?: string;
   details: boolean;
+  /** Threads for the analysis (1: this one only). */
+  jobs: number;
   version: string;
 }
 
@@ -27,11 +30,8 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
   const inputs: InputReport[] = [];
   for (const file of request.files) {
     const { name, rows } = openRows(file, io, request.read);
-    const analysis = new Analysis(request.selection);
-    for await (const batch of rows) {
-      for (const row of batch) analysis.addRow(row.values, row.values.length, row.index, row.line);
-    }
-    inputs.push(inputReport(name, rows.info().format, analysis.summary()));
+    const summary = await analyzeBatches(rows, request.selection, request.jobs);
+    inputs.push(inputReport(name, rows.info().format, summary));
   }
   const checks = runChecks(request.checks, inputs);
   const report: Report = {

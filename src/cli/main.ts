@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { findDtype } from '../formats/index.js';
 import { UsageError } from '../errors.js';
@@ -151,11 +152,14 @@ function program(io: CliIO, argv: string[], setStatus: (code: number) => void): 
         .argument('[FILE...]', 'input files; - or nothing (with data piped in) for stdin')
         .option('-d, --dtype <list>', 'float64,float32,float16,bfloat16 (f64,f32,f16,bf16) or all', 'all')
         .option('-f, --function <list>', 'softmax,log-softmax,logsumexp or all', 'all')
-        .option('-a, --algorithm <list>', 'naive,max-shift,log-of-softmax,online,log1p,exp-lse or all', 'all'),
+        .option('-a, --algorithm <list>', 'naive,max-shift,log-of-softmax,online,log1p,exp-lse or all', 'all')
+        .option('-j, --jobs <n>', `threads for the analysis (default: this machine's ${availableParallelism()} cores)`),
     ),
   )
     .addHelpText('after', ANALYZE_HELP)
-    .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string }) => {
+    .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string; jobs?: string }) => {
+      const jobs = flags.jobs === undefined ? availableParallelism() : parseLimit(flags.jobs, '--jobs', true)!;
+      if (jobs < 1) throw new UsageError(`--jobs: expected a whole number >= 1, got '${flags.jobs}'`);
       const dtypes = parseDtypes(flags.dtype);
       const functions = parseFunctions(flags.function);
       const algorithms = parseAlgorithms(flags.algorithm);
@@ -169,6 +173,7 @@ function program(io: CliIO, argv: string[], setStatus: (code: number) => void): 
             algorithms,
             read: readOptions(flags),
             ...reportOptions(flags),
+            jobs,
             version: VERSION,
           },
           io,

@@ -16,7 +16,8 @@
  * Accuracy: relative error below 2^-104 for a < 0.5; absolute error below 2^-104 for a >= 0.5
  * (so relative below 2^-102.7, where the result is ln 1.5 = 0.405). Tested against decimal.js.
  *
- * Special cases: a = 0 gives exactly 0; a must be finite and >= 0.
+ * Special cases: a below 2^-106 gives a itself (log1p(a) = a (1 - a/2 + ...)), so a = 0 gives exactly
+ * 0 and subnormal arguments lose nothing; a must be finite and >= 0.
  */
 
 import { DD, ddAdd, ddAddDouble, ddDiv, ddMul } from './double-double.js';
@@ -48,9 +49,10 @@ const scaled = new ScaledDD();
 
 /** log1p(aHi + aLo) for a >= 0, into out. */
 export function log1pDD(out: DD, aHi: number, aLo: number): void {
-  if (aHi === 0) {
-    out.hi = 0;
-    out.lo = 0;
+  if (aHi < 2 ** -106) {
+    // log1p(a) = a (1 - a/2 + ...): a itself is within 2^-107 relative (and exact at 0).
+    out.hi = aHi;
+    out.lo = aLo;
     return;
   }
   if (aHi < 0.5) {

@@ -43,7 +43,7 @@ export interface DecimalRow {
 }
 
 /** log(1 + a) for a >= 0, keeping the relative accuracy of a when a is tiny (1 + a would lose it). */
-function log1p(a: Decimal, Context: typeof Decimal): Decimal {
+export function decimalLog1p(a: Decimal, Context: typeof Decimal): Decimal {
   if (a.gte(1e-10)) return Context.ln(a.plus(1));
   // a - a^2/2 + a^3/3 - ..., each term 1e-10 of the previous one.
   const stop = a.times(new Context(10).pow(-Context.precision - 5));
@@ -88,7 +88,7 @@ export function decimalReference(x: ArrayLike<number>, Context: typeof Decimal =
     terms.push(t);
     if (j !== argmax) others = others.plus(t);
   }
-  const log = log1p(others, Context);
+  const log = decimalLog1p(others, Context);
   const lse = m.plus(log);
   const scale = m.abs().gt(log) ? m.abs() : log;
   if (!scale.isZero() && lse.abs().lt(scale.times(1e-25)) && Context.precision < 480) {

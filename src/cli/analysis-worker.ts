@@ -1,0 +1,20 @@
+// A worker thread of `analyze --jobs N`: analyses the batches of rows it is sent and, at the
+// end, returns its mergeable summary. Messages: see parallel-analysis.ts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
+
+const analysis = new Analysis(workerData as AnalysisSelection);
+const port = parentPort!;
+
+port.on('message', (message: { type: 'batch'; values: Float64Array; columns: number; firstRow: number; lines: Int32Array } | { type: 'end' }) => {
+  if (message.type === 'end') {
+    port.postMessage({ type: 'summary', summary: analysis.summary() });
+    return;
+  }
+  const { values, columns, firstRow, lines } = message;
+  const rows = lines.length;
+  for (let r = 0; r < rows; r++) {
+    analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r]);
+  }
+  port.postMessage({ type: 'done' });
+});

@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LogitRow } from '../input/row.js';
+import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
+import { mergeAnalysisSummary, type AnalysisSummary } from '../metrics/summary.js';
+
+// Always the compiled worker: a worker thread runs plain JavaScript, also when the caller is
+// the TypeScript source under vitest (npm test builds dist first).
+const WORKER = fileURLToPath(new URL('../../dist/cli/analysis-worker.js', import.meta.url));
+/** Batches in flight per worker: enough to keep it busy while the reader parses the next. */
+const IN_FLIGHT = 2;
+
+/**
+ * Analyses a stream of row batches on up to `jobs` threads and returns the summary of the whole.
+ * The first batch is analysed here; workers start only when a second batch comes, so small
+ * inputs pay nothing for threads. Each batch carries its global row indices, and every figure
+ * merges exactly, so the result is identical, figure for figure (worstRow included), to one
+ * thread's, whatever `jobs` is.
+ */
+export async function analyzeBatches(batches: AsyncIterable<LogitRow[]>, selection: AnalysisSelection, jobs: number): Promise<AnalysisSummary> {
+  const local = new Analysis(selection);
+  const pool: WorkerSlot[] = [];
+  let next = 0;
+  try {
+    let first = true;
+    for await (const batch of batches) {
+      if (first || jobs <= 1) {
+        for (const row of batch) local.addRow(row.values, row.values.length, row.index, row.line);
+        first = false;
+        continue;
+      }
+      if (pool.length < jobs) pool.push(new WorkerSlot(selection));
+      const slot = pool[next];
+      next = (next + 1) % jobs;
+      await slot.send(batch);
+    }
+    const summary = local.summary();
+    for (const slot of pool) mergeAnalysisSummary(summary, await slot.finish());
+    return summary;
+  } finally {
+    await Promise.all(pool.map((slot) => slot.terminate()));
+  }
+}
+
+class WorkerSlot {
+  private readonly worker: Worker;
+  private pending = 0;
+  private wake: (() => void) | null = null;
+  private failure: Error | null = null;
+  private summaryWaiter: ((summary: AnalysisSummary) => void) | null = null;
+
+  constructor(selection: AnalysisSelection) {
+    this.worker = new Worker(WORKER, { workerData: selection });
+    this.worker.on('message', (message: { type: 'done' } | { type: 'summary'; summary: AnalysisSummary }) => {
+      if (message.type === 'done') {
+        this.pending--;
+        this.wake?.();
+      } else {
+        this.summaryWaiter?.(message.summary);
+      }
+    });
+    this.worker.on('error', (error) => {
+      this.failure = error;
+      this.wake?.();
+    });
+  }
+
+  /** Sends a batch (packed into one transferable buffer), waiting while too many are in flight. */
+  async send(batch: LogitRow[]): Promise<void> {
+    while (this.pending >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.failure) throw this.failure;
+    const columns = batch[0].values.length; // rows of one input all have the same length
+    const values = new Float64Array(batch.length * columns);
+    const lines = new Int32Array(batch.length);
+    batch.forEach((row, r) => {
+      values.set(row.values, r * columns);
+      lines[r] = row.line;
+    });
+    this.pending++;
+    this.worker.postMessage({ type: 'batch', values, columns, firstRow: batch[0].index, lines }, [values.buffer, lines.buffer]);
+  }
+
+  async finish(): Promise<AnalysisSummary> {
+    if (this.failure) throw this.failure;
+    const summary = new Promise<AnalysisSummary>((resolve, reject) => {
+      this.summaryWaiter = resolve;
+      this.worker.once('error', reject);
+    });
+    this.worker.postMessage({ type: 'end' });
+    return summary;
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
