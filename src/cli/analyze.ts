@@ -4,7 +4,8 @@ import { analyzeBatches } from './parallel-analysis.js';
 import { runChecks, type CheckSpec } from '../report/checks.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
 import { emitReport, type ReportFormat } from './emit-report.js';
-import { openRows } from './inputs.js';
+import { inputSize, openRows } from './inputs.js';
+import { Progress, progressWanted } from './progress.js';
 import type { CliIO } from './io.js';
 import { checkWritable } from './output-file.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
@@ -29,8 +30,14 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
   if (request.output !== undefined) checkWritable(request.output);
   const inputs: InputReport[] = [];
   for (const file of request.files) {
-    const { name, rows } = openRows(file, io, request.read);
-    const summary = await analyzeBatches(rows, request.selection, request.jobs);
+    const progress = progressWanted(io, request.format) ? new Progress(io, file === '-' ? 'stdin' : file, inputSize(file)) : null;
+    const { name, rows } = openRows(file, io, request.read, progress ? (bytes) => progress.count(bytes) : undefined);
+    let summary;
+    try {
+      summary = await analyzeBatches(rows, request.selection, request.jobs, (count) => progress?.rowsDone(count));
+    } finally {
+      progress?.stop();
+    }
     inputs.push(inputReport(name, rows.info().format, summary));
   }
   const checks = runChecks(request.checks, inputs);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { openFile, readRows, type RowStream } from '../input/open-rows.js';
 import type { ReadOptions } from '../input/row.js';
@@ -15,7 +16,21 @@ export function inputNames(files: string[], io: CliIO): string[] {
   return ['-'];
 }
 
-export function openRows(file: string, io: CliIO, options: ReadOptions): { name: string; rows: RowStream } {
-  if (file === '-') return { name: STDIN_NAME, rows: readRows(STDIN_NAME, io.stdin, options) };
-  return { name: file, rows: readRows(file, openFile(file), options) };
+type ByteStream = AsyncIterable<Uint8Array>;
+
+/** Opens an input; `through` may wrap its bytes (the progress bar counts them). */
+export function openRows(file: string, io: CliIO, options: ReadOptions, through: (bytes: ByteStream) => ByteStream = (b) => b): { name: string; rows: RowStream } {
+  if (file === '-') return { name: STDIN_NAME, rows: readRows(STDIN_NAME, through(io.stdin), options) };
+  return { name: file, rows: readRows(file, through(openFile(file)), options) };
+}
+
+/** The size of a file input in bytes, when it can be known before reading (not stdin). */
+export function inputSize(file: string): number | undefined {
+  if (file === '-') return undefined;
+  try {
+    const stats = statSync(file);
+    return stats.isFile() ? stats.size : undefined;
+  } catch {
+    return undefined; // reading will report the problem, with the file's name
+  }
 }

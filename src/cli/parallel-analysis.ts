@@ -17,13 +17,19 @@ const IN_FLIGHT = 2;
  * merges exactly, so the result is identical, figure for figure (worstRow included), to one
  * thread's, whatever `jobs` is.
  */
-export async function analyzeBatches(batches: AsyncIterable<LogitRow[]>, selection: AnalysisSelection, jobs: number): Promise<AnalysisSummary> {
+export async function analyzeBatches(
+  batches: AsyncIterable<LogitRow[]>,
+  selection: AnalysisSelection,
+  jobs: number,
+  onBatch: (rows: number) => void = () => {},
+): Promise<AnalysisSummary> {
   const local = new Analysis(selection);
   const pool: WorkerSlot[] = [];
   let next = 0;
   try {
     let first = true;
     for await (const batch of batches) {
+      onBatch(batch.length);
       if (first || jobs <= 1) {
         for (const row of batch) local.addRow(row.values, row.values.length, row.index, row.line);
         first = false;
