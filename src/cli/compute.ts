@@ -2,12 +2,13 @@ import { FormatKernel } from '../algorithms/kernel.js';
 import { RESULT_COUNT, resultKind, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { UsageError } from '../errors.js';
 import { FORMATS, type Dtype } from '../formats/index.js';
-import { shortestDecimal } from '../formats/shortest-decimal.js';
 import type { ReadOptions } from '../input/row.js';
 import { openRows } from './inputs.js';
 import { Output, type CliIO } from './io.js';
+import { checkWritable } from './output-file.js';
+import { openValuesSink, type ValuesFormat } from './values-output.js';
 
-export type ValuesFormat = 'csv' | 'json' | 'jsonl';
+export type { ValuesFormat } from './values-output.js';
 
 export interface ComputeRequest {
   file: string;
@@ -15,58 +16,44 @@ export interface ComputeRequest {
   dtype: Dtype;
   algorithm: AlgorithmName;
   read: ReadOptions;
-  format: ValuesFormat;
+  /** undefined: npy when --output ends in .npy, else csv. */
+  format?: ValuesFormat;
+  output?: string;
 }
-
-/** Output is flushed in pieces of about this many characters: big enough to be cheap, small enough to stream. */
-const FLUSH_CHARS = 1 << 16;
 
 /**
  * `logitcheck compute`: the values one algorithm computes in one dtype, one output row per input
- * row, streamed to stdout. The algorithm runs literally on every row, including rows with NaN or
- * +Infinity (the analysis excludes those; here the user asked for the values).
+ * row, streamed to stdout or written to --output (under a temporary name, renamed when complete,
+ * so a failure never leaves a half-written file). The algorithm runs literally on every row,
+ * including rows with NaN or +Infinity (the analysis excludes those; here the user asked for the
+ * values).
  */
 export async function compute(request: ComputeRequest, io: CliIO): Promise<number> {
   const kind = resultKind(request.function, request.algorithm);
   if (!kind) throw new UsageError(`--algorithm ${request.algorithm} does not compute ${request.function}`);
+  if (request.output !== undefined) checkWritable(request.output);
+  const layout = request.format ?? (request.output?.toLowerCase().endsWith('.npy') ? 'npy' : 'csv');
   const format = FORMATS[request.dtype];
   const selection = Array.from({ length: RESULT_COUNT }, (_, id) => id === kind.id);
   const kernel = new FormatKernel(format, selection);
-  const out = new Output(io.stdout);
+  const scalar = request.function === 'logsumexp';
   const { rows } = openRows(request.file, io, request.read);
-  const quote = request.format === 'csv' ? (text: string) => text : jsonValue;
-  let cast = new Float64Array(0);
-  let buffer = request.format === 'json' ? '[' : '';
-  let first = true;
-  for await (const batch of rows) {
-    for (const row of batch) {
-      const length = row.values.length;
-      if (cast.length < length) cast = new Float64Array(length);
-      for (let j = 0; j < length; j++) cast[j] = format.round(row.values[j]);
-      kernel.run(cast, length);
-      const outputs = kernel.outputs[kind.id];
-      const count = request.function === 'logsumexp' ? 1 : length;
-      const fields: string[] = [];
-      for (let i = 0; i < count; i++) fields.push(quote(shortestDecimal(format, outputs[i])));
-      if (request.format === 'csv') buffer += `${fields.join(',')}\n`;
-      else if (request.format === 'jsonl') buffer += `[${fields.join(',')}]\n`;
-      else buffer += `${first ? '\n' : ',\n'}[${fields.join(',')}]`;
-      first = false;
-      if (buffer.length >= FLUSH_CHARS) {
-        await out.write(buffer);
-        buffer = '';
+  const sink = openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout));
+  try {
+    let cast = new Float64Array(0);
+    for await (const batch of rows) {
+      for (const row of batch) {
+        const length = row.values.length;
+        if (cast.length < length) cast = new Float64Array(length);
+        for (let j = 0; j < length; j++) cast[j] = format.round(row.values[j]);
+        kernel.run(cast, length);
+        await sink.row(kernel.outputs[kind.id], scalar ? 1 : length);
       }
     }
+    await sink.finish();
+  } catch (error) {
+    sink.abort();
+    throw error;
   }
-  if (request.format === 'json') buffer += '\n]\n';
-  await out.write(buffer);
   return 0;
-}
-
-/** JSON has no NaN or Infinity: written as the strings the report uses. */
-function jsonValue(text: string): string {
-  if (text === 'nan') return '"NaN"';
-  if (text === 'inf') return '"Infinity"';
-  if (text === '-inf') return '"-Infinity"';
-  return text;
 }

@@ -49,7 +49,10 @@ them. Streams.
 Examples:
   At a shell:   logitcheck compute logits.csv --function softmax --dtype f16
   In a pipe:    logitcheck compute logits.csv -f log-softmax -d bf16 -a log1p | head -3
-  In a script:  logitcheck compute logits.csv -f logsumexp -d f32 --format jsonl > lse.jsonl`;
+  In a script:  logitcheck compute logits.csv -f logsumexp -d f32 --format jsonl > lse.jsonl
+                logitcheck compute logits.csv -f softmax -d f16 -o probs.npy   # numpy.load('probs.npy')
+
+bfloat16 values go to .npy as float32 (numpy has no bfloat16; float32 holds each exactly).`;
 
 const MERGE_HELP = `
 Every figure merges exactly (counts and exact sums add, maxima take the max), so the merged
@@ -200,7 +203,8 @@ function program(io: CliIO, argv: string[], setStatus: (code: number) => void): 
       .requiredOption('-f, --function <name>', 'softmax, log-softmax or logsumexp')
       .requiredOption('-d, --dtype <name>', 'float64, float32, float16 or bfloat16 (f64, f32, f16, bf16)')
       .option('-a, --algorithm <name>', 'naive, max-shift, log-of-softmax, online, log1p or exp-lse', 'max-shift')
-      .option('--format <format>', 'csv, json or jsonl', 'csv'),
+      .option('--format <format>', 'csv, json, jsonl or npy (default: npy for an -o FILE.npy, else csv)')
+      .option('-o, --output <file>', 'write to a file (complete or not at all) instead of stdout'),
   )
     .addHelpText('after', COMPUTE_HELP)
     .action(async (file: string | undefined, flags: Record<string, string | undefined> & InputFlags) => {
@@ -216,7 +220,8 @@ function program(io: CliIO, argv: string[], setStatus: (code: number) => void): 
             dtype,
             algorithm,
             read: readOptions(flags),
-            format: parseChoice(flags.format, ['csv', 'json', 'jsonl'] as const, '--format') as ValuesFormat,
+            format: parseChoice(flags.format, ['csv', 'json', 'jsonl', 'npy'] as const, '--format') as ValuesFormat | undefined,
+            output: flags.output,
           },
           io,
         ),

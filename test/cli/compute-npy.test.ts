@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { float16Bits } from '../../src/cli/values-output.js';
+import { exactRound } from '../support/exact-rounding.js';
+import { runCli } from '../support/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'logitcheck-npy-'));
+
+/** A minimal .npy reader written for the test: header dict and little-endian data. */
+function readNpy(path: string): { descr: string; shape: number[]; values: number[] } {
+  const bytes = readFileSync(path);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x93, 78, 85, 77, 80, 89, 1, 0]);
+  const headerLength = bytes.readUInt16LE(8);
+  expect((10 + headerLength) % 64).toBe(0);
+  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  expect(header.endsWith('\n')).toBe(true);
+  const descr = /'descr': '([^']+)'/.exec(header)![1];
+  expect(header).toContain("'fortran_order': False");
+  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').filter((s) => s.trim() !== '').map(Number);
+  const data = bytes.subarray(10 + headerLength);
+  const size = { '<f8': 8, '<f4': 4, '<f2': 2 }[descr]!;
+  const values: number[] = [];
+  for (let at = 0; at < data.length; at += size) {
+    if (size === 8) values.push(data.readDoubleLE(at));
+    else if (size === 4) values.push(data.readFloatLE(at));
+    else values.push(decodeFloat16(data.readUInt16LE(at)));
+  }
+  return { descr, shape, values };
+}
+
+function decodeFloat16(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+describe('compute -o FILE.npy', () => {
+  test.each([
+    ['f16', '<f2'],
+    ['f32', '<f4'],
+    ['f64', '<f8'],
+    ['bf16', '<f4'], // numpy has no bfloat16: float32 holds every bfloat16 exactly
+  ])('%s softmax: the values of the CSV output, in a %s array of shape (rows, K)', async (dtype, descr) => {
+    const input = '1,2,3\n0,0,0\n-5,12,0.5\n';
+    const path = join(dir, `softmax-${dtype}.npy`);
+    const written = await runCli(['compute', '-f', 'softmax', '-d', dtype, '-o', path], { stdin: input });
+    expect(written).toMatchObject({ status: 0, stdout: '' });
+    const csv = await runCli(['compute', '-f', 'softmax', '-d', dtype], { stdin: input });
+    const npy = readNpy(path);
+    expect(npy.descr).toBe(descr);
+    expect(npy.shape).toEqual([3, 3]);
+    // The CSV holds the shortest decimals that read back to the computed values once rounded to
+    // the dtype (here by the test's own exact BigInt rounding): the two outputs must agree.
+    const params = { f16: [11, -14, 15], f32: [24, -126, 127], f64: [53, -1022, 1023], bf16: [8, -126, 127] }[dtype]!;
+    const fromCsv = csv.stdout
+      .trim()
+      .split('\n')
+      .flatMap((line) => line.split(',').map(Number))
+      .map((v) => exactRound({ precision: params[0], minExponent: params[1], maxExponent: params[2] }, v));
+    expect(npy.values).toEqual(fromCsv);
+    expect(npy.values.every(Number.isFinite)).toBe(true);
+  });
+
+  test('logsumexp gives a 1-D array; NaN survives', async () => {
+    const path = join(dir, 'lse.npy');
+    await runCli(['compute', '-f', 'logsumexp', '-d', 'f64', '-o', path], { stdin: '0,0\n1,nan\n' });
+    const npy = readNpy(path);
+    expect(npy.shape).toEqual([2]);
+    expect(npy.values[0]).toBe(Math.LN2); // 0 + log(1 + 1), correctly rounded by Math.log
+    expect(npy.values[1]).toBeNaN();
+  });
+
+  test('a failure leaves neither the file nor a partial one behind', async () => {
+    const path = join(dir, 'broken.npy');
+    const { status, stderr } = await runCli(['compute', '-f', 'softmax', '-d', 'f32', '-o', path], { stdin: '1,2\n3,oops\n' });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/<stdin>:2:3/);
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  test('--format npy without -o is a usage error (no binary to a terminal or pipe)', async () => {
+    const { status, stderr } = await runCli(['compute', '-f', 'softmax', '-d', 'f32', '--format', 'npy'], { stdin: '1,2\n' });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/needs -o FILE/);
+  });
+});
+
+test('float16Bits inverts the float16 decoding on all 63488 finite bit patterns and the infinities', () => {
+  for (let bits = 0; bits < 0x10000; bits++) {
+    const value = decodeFloat16(bits);
+    if (Number.isNaN(value)) continue;
+    if (float16Bits(value) !== bits) throw new Error(`float16Bits(${value}) = ${float16Bits(value).toString(16)}, expected ${bits.toString(16)}`);
+  }
+});
