@@ -26,14 +26,10 @@ export class Bfloat16Format implements Format {
   };
 
   round(x: number): number {
-    return roundToBfloat16(x);
+    return roundToPrecision(x, SPLITTER, MIN_NORMAL, MAX_FINITE, SUBNORMAL_QUANTUM);
   }
 
   ulpDistance(a: number, b: number): number {
     return ulpDistanceIn(a, b, this.precision, this.minExponent, this.maxExponent, this.minNormal, this.minSubnormal);
   }
-}
-
-export function roundToBfloat16(x: number): number {
-  return roundToPrecision(x, SPLITTER, MIN_NORMAL, MAX_FINITE, SUBNORMAL_QUANTUM);
 }

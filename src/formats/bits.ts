@@ -20,21 +20,8 @@ export function float64LowWordOfLast(): number {
   return float64Words[LOW];
 }
 
-/** The 32-bit pattern of |x| as a float32; x must be a float32 value (or it is rounded first). */
-export function float32MagnitudeBits(x: number): number {
-  float32Scratch[0] = x;
-  return float32Word[0] & 0x7fffffff;
-}
-
 /** The float32 whose bit pattern is `bits`. */
 export function float32FromBits(bits: number): number {
   float32Word[0] = bits;
   return float32Scratch[0];
-}
-
-/** The float64 whose bit pattern is (high, low). */
-export function float64FromWords(high: number, low: number): number {
-  float64Words[HIGH] = high;
-  float64Words[LOW] = low;
-  return float64Scratch[0];
 }

@@ -23,8 +23,3 @@ export function findDtype(name: string): Dtype | undefined {
   }
   return undefined;
 }
-
-/** 1 where x is a nonzero value below the format's normal range. */
-export function isSubnormal(format: Format, x: number): boolean {
-  return x !== 0 && Math.abs(x) < format.minNormal;
-}

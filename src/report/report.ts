@@ -1,6 +1,6 @@
 import type { AlgorithmName, FunctionName } from '../algorithms/names.js';
 import type { Dtype } from '../formats/index.js';
-import { HISTOGRAM_BINS_PER_BIT, meanBits } from '../metrics/bits-of-error.js';
+import { meanBits } from '../metrics/bits-of-error.js';
 import type { AnalysisSummary, InputFigures, MaskedOutputs, ResultSummary, WorstRow } from '../metrics/summary.js';
 import type { CheckOutcome } from './checks.js';
 import { verdictOf, type Verdict } from './verdict.js';
@@ -111,8 +111,6 @@ export function resultReport(summary: ResultSummary): ResultReport {
   report.verdict = verdictOf(report);
   return report;
 }
-
-export const HISTOGRAM_RESOLUTION = HISTOGRAM_BINS_PER_BIT;
 
 export function inputReport(path: string, format: string, summary: AnalysisSummary): InputReport {
   return {
