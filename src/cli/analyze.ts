@@ -38,7 +38,7 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
     } finally {
       progress?.stop();
     }
-    inputs.push(inputReport(name, rows.info().format, summary));
+    inputs.push(inputReport(name, rows.info(), summary));
   }
   const checks = runChecks(request.checks, inputs);
   const report: Report = {

@@ -72,12 +72,13 @@ Examples:
 
 function addInputOptions(command: Command): Command {
   return command
-    .addOption(new Option('--input-format <format>', 'csv, json or jsonl (default: from the extension, else sniffed)'))
+    .addOption(new Option('--input-format <format>', 'csv, json, jsonl, npy or safetensors (default: from the extension, else sniffed)'))
     .option('--delimiter <char>', 'CSV delimiter (default: sniffed among comma, tab, semicolon); \\t for tab')
     .option('--header', 'CSV: the first line is a header (default: detected)')
     .option('--no-header', 'CSV: the first line is data')
     .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
-    .option('--exclude-columns <list>', 'CSV: drop these columns, e.g. an id or label column');
+    .option('--exclude-columns <list>', 'CSV: drop these columns, e.g. an id or label column')
+    .option('--tensor <name>', 'safetensors: the tensor to read (needed when the file holds several)');
 }
 
 /** Output and check options shared by analyze and merge. */
@@ -122,15 +123,17 @@ interface InputFlags {
   header?: boolean;
   columns?: string;
   excludeColumns?: string;
+  tensor?: string;
 }
 
 function readOptions(flags: InputFlags): ReadOptions {
   return {
-    format: parseChoice(flags.inputFormat, ['csv', 'json', 'jsonl'] as const, '--input-format'),
+    format: parseChoice(flags.inputFormat, ['csv', 'json', 'jsonl', 'npy', 'safetensors'] as const, '--input-format'),
     delimiter: flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : flags.delimiter,
     header: flags.header, // undefined unless --header or --no-header was given
     columns: parseColumns(flags.columns),
     excludeColumns: parseColumns(flags.excludeColumns),
+    tensor: flags.tensor,
   };
 }
 

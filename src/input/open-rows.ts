@@ -80,7 +80,8 @@ async function* single<T>(value: T): AsyncGenerator<T> {
 function checkOptions(options: ReadOptions): void {
   const { format, delimiter } = options;
   if (format !== undefined && format !== 'csv' && format !== 'json' && format !== 'jsonl') {
-    throw new UsageError(`${FLAG.format}: expected csv, json or jsonl, got '${String(format)}'`);
+    // npy and safetensors are read by openTensorRows (src/input/tensor-rows.ts), from a file.
+    throw new UsageError(`${FLAG.format}: expected csv, json or jsonl for a text input, got '${String(format)}'`);
   }
   if (delimiter !== undefined && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n')) {
     throw new UsageError(

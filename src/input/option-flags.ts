@@ -8,4 +8,5 @@ export const FLAG = {
   noHeader: '--no-header',
   columns: '--columns',
   excludeColumns: '--exclude-columns',
+  tensor: '--tensor',
 } as const;

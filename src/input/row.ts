@@ -10,12 +10,12 @@ export interface LogitRow {
   index: number;
 }
 
-export type InputFormat = 'csv' | 'json' | 'jsonl';
+export type InputFormat = 'csv' | 'json' | 'jsonl' | 'npy' | 'safetensors';
 
 export interface ReadOptions {
   /**
    * Default: from the file extension (.csv .tsv .txt -> csv, .json -> json, .jsonl .ndjson ->
-   * jsonl), else sniffed: '[' or '{' first -> json, or jsonl when the first value is one row on
+   * jsonl, .npy -> npy, .safetensors -> safetensors), else sniffed: '[' or '{' first -> json, or jsonl when the first value is one row on
    * one line and another line follows; anything else -> csv.
    */
   format?: InputFormat;
@@ -27,6 +27,8 @@ export interface ReadOptions {
   columns?: string[];
   /** CSV only: drop these columns (same syntax), e.g. an id or label column. */
   excludeColumns?: string[];
+  /** safetensors only: the tensor to read; needed when the file holds several. */
+  tensor?: string;
 }
 
 export interface InputInfo {
@@ -38,4 +40,8 @@ export interface InputInfo {
   header?: string[];
   /** K, the number of logits per row after column selection. */
   columns: number;
+  /** Binary tensors: the dtype the file stores, the tensor's name (safetensors) and its shape. */
+  storedDtype?: string;
+  tensor?: string;
+  shape?: number[];
 }

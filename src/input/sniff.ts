@@ -4,7 +4,7 @@
 import { extname } from 'node:path';
 import type { InputFormat } from './row.js';
 
-const FORMAT_BY_EXTENSION: Record<string, InputFormat> = {
+const FORMAT_BY_EXTENSION: Record<string, Extract<InputFormat, 'csv' | 'json' | 'jsonl'>> = {
   '.csv': 'csv',
   '.tsv': 'csv',
   '.txt': 'csv',
@@ -14,7 +14,7 @@ const FORMAT_BY_EXTENSION: Record<string, InputFormat> = {
 };
 
 /** The format implied by the file name, if its extension is one we know ('<stdin>' has none). */
-export function formatFromName(name: string): InputFormat | undefined {
+export function formatFromName(name: string): Extract<InputFormat, 'csv' | 'json' | 'jsonl'> | undefined {
   return FORMAT_BY_EXTENSION[extname(name).toLowerCase()];
 }
 

@@ -13,13 +13,16 @@ const BYTE_ORDER_MARK = 0xfeff;
 
 const CSV_ONLY_OPTIONS = ['delimiter', 'header', 'columns', 'excludeColumns'] as const;
 
+/** The formats read as text (binary tensors go through tensor-rows.ts). */
+type TextFormat = Extract<InputFormat, 'csv' | 'json' | 'jsonl'>;
+
 export class TextRowReader {
   private parser: TextParser | undefined;
   /** Text held while the format or the delimiter is being sniffed (at most ~64K characters). */
   private pending = '';
   private atStart = true;
   /** undefined until known; 'json-family' when sniffed: JSON or JSON Lines, see json-rows.ts. */
-  private format: InputFormat | 'json-family' | undefined;
+  private format: TextFormat | 'json-family' | undefined;
   private sniffer: DelimiterSniffer | undefined;
 
   constructor(
@@ -27,7 +30,8 @@ export class TextRowReader {
     private readonly options: ReadOptions,
     private readonly rows: RowBatcher,
   ) {
-    this.format = options.format ?? formatFromName(name);
+    // readRows' checkOptions has already refused the binary formats.
+    this.format = (options.format as TextFormat | undefined) ?? formatFromName(name);
     if (this.format === 'csv' && options.delimiter === undefined) this.sniffer = new DelimiterSniffer();
   }
 

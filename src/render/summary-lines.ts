@@ -4,6 +4,14 @@ import type { CheckOutcome } from '../report/checks.js';
 import type { InputReport } from '../report/report.js';
 import { formatFigure } from './cells.js';
 
+/** "csv", or for a tensor "safetensors, tensor logits, stored float16 (4, 100)". */
+export function describeSource(input: InputReport): string {
+  const parts = [input.format];
+  if (input.tensor !== undefined) parts.push(`tensor ${input.tensor}`);
+  if (input.storedDtype !== undefined) parts.push(`stored ${input.storedDtype}${input.shape ? ` (${input.shape.join(', ')})` : ''}`);
+  return parts.join(', ');
+}
+
 export function inputLines(input: InputReport): string[] {
   const lines: string[] = [];
   const { min, max, maxRowSpread, maxRowSpreadRow } = input.logits;

@@ -52,6 +52,10 @@ export interface InputReport {
   format: string;
   /** In a merged report: the shards, in merge order. */
   shards?: Array<{ path: string; rows: number }>;
+  /** Binary tensors: the dtype the file stores (e.g. "float16"), the tensor's name (safetensors) and its shape. */
+  storedDtype?: string;
+  tensor?: string;
+  shape?: number[];
   rows: number;
   classes: number;
   logits: { min: number | null; max: number | null; maxRowSpread: number | null; maxRowSpreadRow: RowRef | null };
@@ -112,10 +116,17 @@ export function resultReport(summary: ResultSummary): ResultReport {
   return report;
 }
 
-export function inputReport(path: string, format: string, summary: AnalysisSummary): InputReport {
+export function inputReport(
+  path: string,
+  source: { format: string; storedDtype?: string; tensor?: string; shape?: number[] },
+  summary: AnalysisSummary,
+): InputReport {
   return {
     path,
-    format,
+    format: source.format,
+    ...(source.storedDtype === undefined ? {} : { storedDtype: source.storedDtype }),
+    ...(source.tensor === undefined ? {} : { tensor: source.tensor }),
+    ...(source.shape === undefined ? {} : { shape: source.shape }),
     rows: summary.input.rows,
     classes: summary.input.classes,
     logits: {

@@ -1,0 +1,86 @@
+// A binary input file read at offsets (.npy, safetensors), with every way reading can fail
+// turned into an InputError that names the file, and a byte offset where there is one.
+
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+
+// The same wording as open-file.ts uses for text inputs.
+const PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'no such file (a part of the path is not a directory)',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+};
+
+/** The InputError for a failed open, stat or read; anything that is not a file-system error is rethrown as is. */
+export function fileError(name: string, error: unknown, byteOffset?: number): unknown {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string') return error;
+  const problem = PROBLEMS[code] ?? `cannot be read (${code}: ${(error as Error).message})`;
+  return new InputError(byteOffset === undefined ? { file: name } : { file: name, byteOffset }, problem);
+}
+
+export class TensorFile {
+  private constructor(
+    /** The path as the user gave it. */
+    readonly name: string,
+    private readonly handle: FileHandle,
+    /** Size in bytes when opened. */
+    readonly size: number,
+  ) {}
+
+  /** Opens a regular file; directories, pipes and devices are refused (these formats are read at offsets). */
+  static async open(name: string): Promise<TensorFile> {
+    let handle: FileHandle;
+    try {
+      // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below anyway.
+      handle = await open(name, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    } catch (error) {
+      throw fileError(name, error);
+    }
+    try {
+      const stats = await handle.stat();
+      if (stats.isDirectory()) throw new InputError({ file: name }, PROBLEMS.EISDIR);
+      if (!stats.isFile()) {
+        throw new InputError(
+          { file: name },
+          'is not a regular file: .npy and safetensors inputs are read at offsets, so save the data to a file first',
+        );
+      }
+      return new TensorFile(name, handle, stats.size);
+    } catch (error) {
+      await handle.close();
+      throw fileError(name, error);
+    }
+  }
+
+  /**
+   * Reads exactly `length` bytes at `position` into the start of `into`. Callers check sizes
+   * against `size` up front; running out here means the file shrank while being read.
+   */
+  async read(position: number, into: Uint8Array, length: number): Promise<void> {
+    let done = 0;
+    while (done < length) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await this.handle.read(into, done, length - done, position + done));
+      } catch (error) {
+        throw fileError(this.name, error, position + done);
+      }
+      if (bytesRead === 0) {
+        throw new InputError(
+          { file: this.name, byteOffset: position + done },
+          `file ends at byte ${position + done}, before byte ${position + length} that it had when opened (did it change while being read?)`,
+        );
+      }
+      done += bytesRead;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

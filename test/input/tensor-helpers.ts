@@ -1,0 +1,145 @@
+// Shared by the binary reader tests: fixtures and numpy's expected values, files written into a
+// temporary directory, reading all rows, and the InputError a read must throw.
+
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import type { LogitRow } from '../../src/input/row.js';
+import { openTensorRowsWith, READ_LIMITS, type ReadLimits, type TensorFormat, type TensorInfo } from '../../src/input/tensor-rows.js';
+
+export const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/tensors/${name}`, import.meta.url));
+
+type JsonNumber = number | 'nan' | 'inf' | '-inf';
+
+interface ExpectedFixture {
+  shape: number[];
+  storedDtype: string;
+  rows: JsonNumber[][];
+  bits?: number[];
+}
+
+/** numpy's decoding of each fixture (fixtures/tensors/expected.json, made by make_fixtures.py). */
+export const EXPECTED: Record<string, ExpectedFixture> = JSON.parse(readFileSync(fixture('expected.json'), 'utf8')).fixtures;
+
+export function fromJson(value: JsonNumber): number {
+  if (value === 'nan') return NaN;
+  if (value === 'inf') return Infinity;
+  if (value === '-inf') return -Infinity;
+  return value;
+}
+
+/** A value as a string that tells -0 from 0 and prints NaN, so rows compare exactly with toEqual. */
+export function exact(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+export const exactRows = (rows: ArrayLike<number>[]): string[][] => rows.map((row) => Array.from(row, exact));
+
+export const expectedRows = (key: string): string[][] => EXPECTED[key].rows.map((row) => row.map((value) => exact(fromJson(value))));
+
+export interface ReadResult {
+  info: TensorInfo;
+  rows: LogitRow[];
+  batches: number[];
+}
+
+export async function readTensor(
+  path: string,
+  format: TensorFormat,
+  options: { tensor?: string } = {},
+  limits: ReadLimits = READ_LIMITS,
+): Promise<ReadResult> {
+  const stream = await openTensorRowsWith(path, format, options, limits);
+  const info = stream.info();
+  const rows: LogitRow[] = [];
+  const batches: number[] = [];
+  for await (const batch of stream) {
+    rows.push(...batch);
+    batches.push(batch.length);
+  }
+  return { info, rows, batches };
+}
+
+/** The InputError reading `path` must throw, with its problem and position. */
+export async function tensorError(
+  path: string,
+  format: TensorFormat,
+  options: { tensor?: string } = {},
+): Promise<{ problem: string; file: string; byteOffset?: number }> {
+  try {
+    await readTensor(path, format, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    const { problem, position } = error as InputError;
+    return { problem, ...position };
+  }
+  throw new Error(`expected an InputError reading ${path}, but it was read`);
+}
+
+let scratchDir: string | undefined;
+
+/** Writes `bytes` to a new file in a per-process temporary directory and returns its path. */
+export function tempFile(name: string, bytes: Uint8Array | string): string {
+  scratchDir ??= mkdtempSync(join(tmpdir(), 'logitcheck-tensors-'));
+  const path = join(scratchDir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/**
+ * A .npy file as numpy lays it out: magic, version, little-endian header length, the header
+ * text padded with spaces to a multiple of 64 bytes (ending in '\n'), then `data`.
+ */
+export function npyBytes(header: string, data: Uint8Array, version: 1 | 2 | 3 = 1): Uint8Array {
+  const preamble = version === 1 ? 10 : 12;
+  const headerText = Buffer.from(header, version === 3 ? 'utf8' : 'latin1');
+  const padded = Math.ceil((preamble + headerText.length + 1) / 64) * 64 - preamble;
+  const out = Buffer.alloc(preamble + padded + data.length, 0x20);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(out, 0);
+  if (version === 1) out.writeUInt16LE(padded, 8);
+  else out.writeUInt32LE(padded, 8);
+  headerText.copy(out, preamble);
+  out[preamble + padded - 1] = 0x0a;
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength).copy(out, preamble + padded);
+  return out;
+}
+
+/** The header numpy writes for a float array. */
+export function npyHeader(descr: string, shape: number[], fortran = false): string {
+  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  return `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${tuple}, }`;
+}
+
+/** A safetensors file: 8-byte little-endian length, the JSON header (text, raw bytes, or an object to stringify), the data. */
+export function safetensorsBytes(header: string | Uint8Array | object, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const text =
+    header instanceof Uint8Array ? Buffer.from(header) : Buffer.from(typeof header === 'string' ? header : JSON.stringify(header), 'utf8');
+  const out = Buffer.alloc(8 + text.length + data.length);
+  out.writeBigUInt64LE(BigInt(text.length), 0);
+  text.copy(out, 8);
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength).copy(out, 8 + text.length);
+  return out;
+}
+
+/**
+ * float16 bits to value by the textbook formula, sharing nothing with the implementation:
+ * (-1)^s * 2^(e-15) * (1 + f/1024) for normal numbers, (-1)^s * 2^-14 * (f/1024) for
+ * subnormals, infinity or NaN for e = 31.
+ */
+export function float16ByFormula(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 31) return fraction === 0 ? sign * Infinity : NaN;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** bfloat16 bits to value: the float32 with those bits on top, through a typed-array view. */
+export function bfloat16ByFloat32(bits: number): number {
+  const words = new Uint32Array([bits * 0x10000]);
+  return new Float32Array(words.buffer)[0];
+}
