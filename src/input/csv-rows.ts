@@ -6,10 +6,11 @@ import type { RowBatcher, TextParser } from './batch.js';
 import { rowLengthProblem } from './batch.js';
 import { resolveColumns, specsUseNames } from './columns.js';
 import { CsvTokenizer, type CsvFieldSink } from './csv-tokenizer.js';
+import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
 import { FLAG } from './option-flags.js';
 import type { InputInfo, ReadOptions } from './row.js';
-import { MAX_TOKEN_CHARS } from './chars.js';
+import { MAX_TOKEN_CHARS, SPACE, TAB } from './chars.js';
 
 interface HeldField {
   text: string;
@@ -73,18 +74,7 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
   }
 
   field(fieldIndex: number, text: string, line: number, column: number, tooLong: boolean): void {
-    if (fieldIndex === 0) {
-      if (this.pendingBlankLine !== 0) {
-        // Only blank lines at the end are ignored: one before a record would silently drop a row.
-        throw new InputError(
-          { file: this.file, line: this.pendingBlankLine, column: 1 },
-          'empty row (blank lines are allowed only at the end of the input)',
-        );
-      }
-      this.rowLine = line;
-      this.extraField = undefined;
-      if (this.firstRecord === undefined) this.values = new Float64Array(this.rowLength);
-    }
+    if (fieldIndex === 0) this.startRecord(line);
     if (this.firstRecord !== undefined) {
       this.firstRecord.push({ text, line, column, tooLong });
     } else if (fieldIndex >= this.fieldCount) {
@@ -93,6 +83,36 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
       const slot = this.slotOfField[fieldIndex];
       if (slot >= 0) this.values[slot] = this.parse(text, line, column, tooLong);
     }
+  }
+
+  /**
+   * A kept field after the first record that reads as a decimal literal is parsed in place; all
+   * else (the first record, which may be a header, nan and inf, errors) goes through field().
+   */
+  fieldInChunk(fieldIndex: number, chunk: string, start: number, end: number, line: number): boolean {
+    if (this.firstRecord !== undefined || fieldIndex >= this.fieldCount) return false;
+    const slot = this.slotOfField[fieldIndex];
+    if (slot < 0) return false;
+    // The tokenizer skipped the spaces before the field; drop those after it, as trimSpaces does.
+    while (end > start && (chunk.charCodeAt(end - 1) === SPACE || chunk.charCodeAt(end - 1) === TAB)) end--;
+    const value = parseDecimal(chunk, start, end);
+    if (Number.isNaN(value)) return false; // not a decimal literal
+    if (fieldIndex === 0) this.startRecord(line);
+    this.values[slot] = value;
+    return true;
+  }
+
+  private startRecord(line: number): void {
+    if (this.pendingBlankLine !== 0) {
+      // Only blank lines at the end are ignored: one before a record would silently drop a row.
+      throw new InputError(
+        { file: this.file, line: this.pendingBlankLine, column: 1 },
+        'empty row (blank lines are allowed only at the end of the input)',
+      );
+    }
+    this.rowLine = line;
+    this.extraField = undefined;
+    if (this.firstRecord === undefined) this.values = new Float64Array(this.rowLength);
   }
 
   recordEnd(fieldCount: number, line: number, column: number): void {

@@ -18,6 +18,13 @@ export interface CsvFieldSink {
    * MAX_TOKEN_CHARS and was dropped.
    */
   field(fieldIndex: number, text: string, line: number, column: number, tooLong: boolean): void;
+  /**
+   * The hot path, tried before field() for an unquoted field whose text lies whole in the current
+   * chunk (and is wanted): chunk[start, end), spaces at its end not yet removed, so the sink can
+   * parse a number without a substring. true: the field was handled, field() is not called for it;
+   * false: field() gets it as usual.
+   */
+  fieldInChunk(fieldIndex: number, chunk: string, start: number, end: number, line: number, column: number): boolean;
   /** A record that is not blank ended, at (line, column): its line end, or the end of input. */
   recordEnd(fieldCount: number, line: number, column: number): void;
   /** A line holding nothing but spaces and tabs ended. */
@@ -101,9 +108,16 @@ export class CsvTokenizer {
           }
           i = end;
           c = chunk.charCodeAt(i);
-          this.keep(chunk, sliceStart, i);
-          if (c === delimiter) this.endField();
-          else this.endLine();
+          // A field that started in this chunk (no text kept from earlier ones) is offered to the
+          // sink as a slice of the chunk: parsing it there allocates no string.
+          const taken =
+            this.text === '' &&
+            this.wantText &&
+            !this.tooLong &&
+            this.sink.fieldInChunk(this.fieldIndex, chunk, sliceStart, i, this.tokenLine, this.tokenColumn);
+          if (!taken) this.keep(chunk, sliceStart, i);
+          if (c === delimiter) this.endField(taken);
+          else this.endLine(taken);
           break;
         }
         case QUOTED:
@@ -175,16 +189,18 @@ export class CsvTokenizer {
     }
   }
 
-  /** Ends the current field at a delimiter or line end at the current position. */
-  private endField(): void {
+  /** Ends the current field at a delimiter or line end at the current position (`taken`: the sink already has it). */
+  private endField(taken = false): void {
     const hasToken = this.tokenLine !== 0;
-    this.sink.field(
-      this.fieldIndex,
-      this.wantText && hasToken ? trimSpaces(this.text) : '',
-      hasToken ? this.tokenLine : this.fieldLine,
-      hasToken ? this.tokenColumn : this.fieldColumn,
-      this.tooLong,
-    );
+    if (!taken) {
+      this.sink.field(
+        this.fieldIndex,
+        this.wantText && hasToken ? trimSpaces(this.text) : '',
+        hasToken ? this.tokenLine : this.fieldLine,
+        hasToken ? this.tokenColumn : this.fieldColumn,
+        this.tooLong,
+      );
+    }
     this.fieldIndex++;
     // The next field starts just after the delimiter (endLine resets this at a line end).
     this.fieldLine = this.line;
@@ -197,11 +213,11 @@ export class CsvTokenizer {
     this.wantText = true;
   }
 
-  private endLine(): void {
+  private endLine(taken = false): void {
     if (this.state === START && this.fieldIndex === 0) {
       this.sink.blankLine(this.line);
     } else {
-      this.endField();
+      this.endField(taken);
       this.sink.recordEnd(this.fieldIndex, this.line, this.column);
     }
     this.fieldIndex = 0;

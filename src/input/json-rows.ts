@@ -14,6 +14,7 @@ import { InputError } from '../errors.js';
 import type { RowBatcher, TextParser } from './batch.js';
 import { rowLengthProblem } from './batch.js';
 import { JsonTokenizer, type JsonTokenKind, type JsonTokenSink } from './json-tokenizer.js';
+import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
 import { FLAG } from './option-flags.js';
 import type { InputInfo } from './row.js';
@@ -130,6 +131,20 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     if (frame === undefined) this.topLevel(kind, text, line, column);
     else if (frame.kind === 'array') this.inArray(frame, kind, text, line, column);
     else this.inObject(frame, kind, text, line, column);
+  }
+
+  /**
+   * A decimal literal as the next value of a row is parsed in place; any other word (and a word
+   * anywhere else) goes through token(), which does what inArray does for it.
+   */
+  wordInChunk(chunk: string, start: number, end: number, line: number, column: number): boolean {
+    const frame = this.stack[this.stack.length - 1];
+    if (frame === undefined || frame.kind !== 'array' || frame.role !== 'row' || frame.state === 'after') return false;
+    const value = parseDecimal(chunk, start, end);
+    if (Number.isNaN(value)) return false; // not a decimal literal
+    frame.state = 'after';
+    this.storeValue(value, line, column);
+    return true;
   }
 
   private newline(line: number, column: number): void {
@@ -321,6 +336,10 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   private addValue(word: string, line: number, column: number): void {
     const value = parseLogit(word);
     if (value === undefined) throw this.error(line, column, `expected a number, got ${quoteToken(word)}`);
+    this.storeValue(value, line, column);
+  }
+
+  private storeValue(value: number, line: number, column: number): void {
     if (this.rowLength === 0) {
       if (this.count === this.values.length) {
         const grown = new Float64Array(this.values.length * 2);

@@ -17,6 +17,12 @@ export interface JsonTokenSink {
    * (line, column) is where the token starts; for newline, the line end character.
    */
   token(kind: JsonTokenKind, text: string, line: number, column: number): void;
+  /**
+   * The hot path, tried before token() for a word that lies whole in the current chunk:
+   * chunk[start, end), so the sink can parse a number without a substring. true: the word was
+   * handled, token() is not called for it; false: token() gets it as usual.
+   */
+  wordInChunk(chunk: string, start: number, end: number, line: number, column: number): boolean;
 }
 
 /** Strings are only compared to "logits"; keeping a prefix bounds memory on huge strings. */
@@ -66,8 +72,14 @@ export class JsonTokenizer {
       this.afterCR = false;
       if (this.state === WORD) {
         if (c === SPACE || c === TAB || c === CR || c === LF || c === QUOTE || isPunctuation(c)) {
-          this.text += chunk.slice(wordStart, i);
-          this.endWord();
+          // A word that started in this chunk (no text kept from an earlier one) is offered to the
+          // sink as a slice of the chunk: parsing it there allocates no string.
+          if (this.text === '' && this.sink.wordInChunk(chunk, wordStart, i, this.tokenLine, this.tokenColumn)) {
+            this.state = DEFAULT;
+          } else {
+            this.text += chunk.slice(wordStart, i);
+            this.endWord();
+          }
           // and this character is handled below, as any character after a token
         } else {
           this.advance(c);

@@ -1,14 +1,19 @@
 // Number tokens as they appear in text exports of logits.
 //
-// We validate the syntax ourselves and only then call Number(): Number() alone accepts '' and
-// '  ' (as 0), '0x10', '0b1', '0o7' and 'Infinity' but not 'inf', so it cannot be the validator.
-// On a validated decimal literal, Number() is correctly rounded (round-to-nearest, ties-to-even)
-// in V8, including literals with hundreds of digits and the halfway cases near the subnormals.
+// We validate the syntax ourselves: Number() alone accepts '' and '  ' (as 0), '0x10', '0b1',
+// '0o7' and 'Infinity' but not 'inf', so it cannot be the validator. parseDecimal (fast-number.ts)
+// checks the grammar below and reads most logits with Clinger's exact fast path, handing the rest
+// to Number() on the validated text. On a validated decimal literal, Number() is correctly rounded
+// (round-to-nearest, ties-to-even) in V8, including literals with hundreds of digits and the
+// halfway cases near the subnormals, so every literal reads as the nearest float64 either way.
 // Literals beyond the float64 range round as IEEE 754 says: to +-Infinity above the overflow
 // threshold (1e400) and to +-0 below half the smallest subnormal (4.9e-325), keeping the sign.
+//
+// The decimal grammar (what parseDecimal accepts): optional sign, digits with an optional point
+// (digits on at least one side), optional exponent; as a regular expression,
+//   ^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$
 
-/** Optional sign, digits with an optional point (digits on at least one side), optional exponent. */
-const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+import { parseDecimal } from './fast-number.js';
 
 /**
  * What Python, numpy and DuckDB write for non-finite values, in any case, with optional sign.
@@ -19,7 +24,8 @@ const NON_FINITE = /^([+-]?)(nan|inf|infinity)$/i;
 
 /** The float64 value of a logit token, or undefined if the token is not a number. */
 export function parseLogit(token: string): number | undefined {
-  if (DECIMAL.test(token)) return Number(token);
+  const value = parseDecimal(token, 0, token.length);
+  if (!Number.isNaN(value)) return value; // NaN: not a decimal literal
   const match = NON_FINITE.exec(token);
   if (match === null) return undefined;
   if (match[2].toLowerCase() === 'nan') return NaN;

@@ -330,7 +330,7 @@ describe('reader options', () => {
 
   it('an unknown format is a usage error', () => {
     expect(() => readRows('in.csv', never, { format: 'xml' as 'csv' })).toThrow(
-      new UsageError("--input-format: expected csv, json or jsonl, got 'xml'"),
+      new UsageError("--input-format: expected csv, json or jsonl for a text input, got 'xml'"),
     );
   });
 
