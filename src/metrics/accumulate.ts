@@ -11,8 +11,8 @@ import type { ErrorAccumulator, MaskedOutputs, ResultSummary } from './summary.j
 export interface ExactValues {
   hi: Float64Array;
   lo: Float64Array;
-  /** null when every value is unscaled (log-softmax, logsumexp). */
-  exp2: Int32Array | null;
+  /** value = (hi + lo) * 2^exp2; exp2 is 0 unless the value is below 2^-960 in magnitude. */
+  exp2: Int32Array;
   rounded: Float64Array;
   /** |rounded - exact| and that over |exact|: the error of a correctly rounded result, reused whenever an algorithm gets it. */
   roundedAbs: Float64Array;
@@ -93,7 +93,7 @@ export function accumulateRow(
       continue;
     }
     if (zeroCheck && c === 0) zero++;
-    const scale = exp2 === null ? 0 : exp2[i];
+    const scale = exp2[i];
     let abs: number;
     let rel: number;
     if (scale === 0) {

@@ -1,7 +1,7 @@
 import { FormatKernel, type Selection } from '../algorithms/kernel.js';
 import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
-import { FORMATS, roundDoubleDouble, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
+import { FORMATS, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
 import { absoluteError, accumulateMasked, accumulateRow, relativeError, type ExactValues } from './accumulate.js';
 import { ExactSum } from './exact-sum.js';
@@ -39,11 +39,11 @@ interface DtypeState {
   logsumexp: ExactValues;
 }
 
-function exactValues(withScale: boolean, capacity: number): ExactValues {
+function exactValues(capacity: number): ExactValues {
   return {
     hi: new Float64Array(capacity),
     lo: new Float64Array(capacity),
-    exp2: withScale ? new Int32Array(capacity) : null,
+    exp2: new Int32Array(capacity),
     rounded: new Float64Array(capacity),
     roundedAbs: new Float64Array(capacity),
     roundedRel: new Float64Array(capacity),
@@ -82,9 +82,9 @@ export class Analysis {
         ordinaryNow: false,
         figures: emptyInputFigures(dtype),
         results: RESULT_KINDS.map((kind) => (selected[kind.id] ? emptyResultSummary(kind.function, dtype, kind.algorithm) : null)),
-        softmax: exactValues(true, 0),
-        logSoftmax: exactValues(false, 0),
-        logsumexp: exactValues(false, 1),
+        softmax: exactValues(0),
+        logSoftmax: exactValues(0),
+        logsumexp: exactValues(1),
       };
     });
   }
@@ -200,18 +200,19 @@ export class Analysis {
         const exp2 = reference.softmaxExp2[i];
         exact.hi[i] = hi;
         exact.lo[i] = lo;
-        exact.exp2![i] = exp2;
+        exact.exp2[i] = exp2;
         const rounded = roundScaledDoubleDouble(format, hi, lo, exp2);
         exact.rounded[i] = rounded;
         exact.roundedAbs[i] = absoluteError(rounded, hi, lo, exp2);
         exact.roundedRel[i] = relativeError(rounded, hi, lo, exp2);
       }
     }
-    if (this.wantLogSoftmax) fillUnscaled(state.logSoftmax, format, reference.logSoftmaxHi, reference.logSoftmaxLo, length);
+    if (this.wantLogSoftmax) fillScaled(state.logSoftmax, format, reference.logSoftmaxHi, reference.logSoftmaxLo, reference.logSoftmaxExp2, length);
     if (this.wantLogsumexp) {
       const exact = state.logsumexp;
       exact.hi[0] = reference.lseHi;
       exact.lo[0] = reference.lseLo;
+      exact.exp2[0] = reference.lseExp2;
       fillRounded(exact, format, 1);
     }
   }
@@ -276,8 +277,8 @@ export class Analysis {
     this.capacity = length;
     for (const state of this.states) {
       state.cast = new Float64Array(length);
-      state.softmax = exactValues(true, length);
-      state.logSoftmax = exactValues(false, length);
+      state.softmax = exactValues(length);
+      state.logSoftmax = exactValues(length);
     }
   }
 }
@@ -287,9 +288,10 @@ function sameRow(a: Float64Array, b: Float64Array, length: number): boolean {
   return true;
 }
 
-function fillUnscaled(exact: ExactValues, format: Format, hi: Float64Array, lo: Float64Array, length: number): void {
+function fillScaled(exact: ExactValues, format: Format, hi: Float64Array, lo: Float64Array, exp2: Int32Array, length: number): void {
   exact.hi.set(hi.subarray(0, length));
   exact.lo.set(lo.subarray(0, length));
+  exact.exp2.set(exp2.subarray(0, length));
   fillRounded(exact, format, length);
 }
 
@@ -297,9 +299,10 @@ function fillRounded(exact: ExactValues, format: Format, length: number): void {
   for (let i = 0; i < length; i++) {
     const hi = exact.hi[i];
     const lo = exact.lo[i];
-    const rounded = roundDoubleDouble(format, hi, lo);
+    const exp2 = exact.exp2[i];
+    const rounded = roundScaledDoubleDouble(format, hi, lo, exp2);
     exact.rounded[i] = rounded;
-    exact.roundedAbs[i] = absoluteError(rounded, hi, lo, 0);
-    exact.roundedRel[i] = relativeError(rounded, hi, lo, 0);
+    exact.roundedAbs[i] = absoluteError(rounded, hi, lo, exp2);
+    exact.roundedRel[i] = relativeError(rounded, hi, lo, exp2);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Arbitrary-precision fixed-point arithmetic on BigInt: a value v is the integer round(v * 2^w)
- * for a number of fractional bits w chosen by the caller.
+ * Arbitrary-precision fixed-point arithmetic on BigInt: a real x is held as the integer
+ * trunc(x * 2^w), for a number of fractional bits w chosen by the caller.
  *
  * Used by the oracle for what double-double cannot do: (1) to build its constants (ln 2 in pieces,
  * the table of 2^(j/512), the Taylor coefficients) at module load, so that no constant is typed
@@ -15,6 +15,7 @@
  *   amplify the relative error by 2^q, paid for by q extra guard bits), then a shift by n.
  * - log(S): S = 2^e f with f in [1/sqrt 2, sqrt 2], log f = 2 atanh((f-1)/(f+1)) by its series
  *   (the fraction is at most 0.172, so each term gains 5 bits).
+ * - FixedExpTable: exp at one precision for many arguments, table-driven (see its comment).
  * References: R. P. Brent, "Fast multiple-precision evaluation of elementary functions",
  * J. ACM 23(2), 1976; J.-M. Muller, Elementary Functions (3rd ed., 2016), chapters 6 and 11.
  *

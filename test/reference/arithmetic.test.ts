@@ -1,7 +1,7 @@
 // The building blocks of the oracle: powers of two, double-double arithmetic, cascaded
 // summation. Exactness is checked exactly (with decimal.js at enough digits), accuracy against
 // decimal.js with explicit tolerances.
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CascadedSum } from '../../src/reference/compensated-sum.js';

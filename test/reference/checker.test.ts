@@ -55,6 +55,26 @@ describe('checkRow rejects perturbed values', () => {
     expect(() => checkRow(row, input)).toThrow(/softmax\[0\]/);
   });
 
+  it('rejects a tiny LSE or logSoftmax off by one binary exponent or perturbed by 2^-95', () => {
+    const tiny = [0, -800];
+    const row = new ReferenceRow();
+    row.compute(Float64Array.from(tiny), 2);
+    expect(() => checkRow(row, tiny)).not.toThrow();
+    row.lseExp2 -= 1;
+    expect(() => checkRow(row, tiny)).toThrow(/LSE: error above tolerance/);
+    row.compute(Float64Array.from(tiny), 2);
+    [row.logSoftmaxHi[0], row.logSoftmaxLo[0]] = perturbed(row.logSoftmaxHi[0], row.logSoftmaxLo[0], 2 ** -95);
+    expect(() => checkRow(row, tiny)).toThrow(/logSoftmax\[0\]: error above tolerance/);
+  });
+
+  it('rejects an exponent on a value of 2^-960 or more', () => {
+    const row = freshRow();
+    row.lseHi *= 2 ** 10;
+    row.lseLo *= 2 ** 10;
+    row.lseExp2 = -10;
+    expect(() => checkRow(row, input)).toThrow(/LSE .*exponent -10/);
+  });
+
   it('rejects a masked entry that is not exactly -Infinity and 0', () => {
     const row = freshRow();
     row.softmaxHi[3] = 5e-324;

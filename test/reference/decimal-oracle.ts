@@ -1,7 +1,7 @@
 // An independent reference for the reference: log-sum-exp, log-softmax and softmax computed with
 // decimal.js at 60 significant digits (about 199 bits), straight from the definitions, and the
 // comparison helpers the tests use. Nothing here comes from src/.
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import type { ReferenceRow } from '../../src/reference/index.js';
 
 /** 60 significant digits, as the spec asks (>= 50). */
@@ -9,12 +9,6 @@ export const Precise = Decimal.clone({ precision: 60 });
 
 /** The relative tolerance the oracle promises. */
 export const RELATIVE_TOLERANCE = new Precise(2).pow(-100);
-
-/**
- * Absolute tolerance for LSE and log-softmax values, whose double-double cannot hold relative
- * accuracy below about 2^-968 (its low word becomes subnormal): a few units of 2^-1074.
- */
-export const ABSOLUTE_FLOOR = new Precise(2).pow(-1070);
 
 const bitsView = new Float64Array(1);
 const bitsAsInteger = new BigUint64Array(bitsView.buffer);
@@ -162,15 +156,20 @@ export function checkClose(
   );
 }
 
-/** Checks every value of an ordinary ReferenceRow against decimalReference. */
+/**
+ * Checks every value of an ordinary ReferenceRow against decimalReference, each to 2^-100
+ * relative whatever its magnitude (with its binary exponent), and the exponent convention:
+ * exp2 is 0 at or above 2^-960 and negative only below.
+ */
 export function checkRow(row: ReferenceRow, x: ArrayLike<number>, Context: typeof Decimal = Precise): void {
   if (row.kind !== 'ordinary') throw new Error(`expected an ordinary row, got ${row.kind} for ${describeRow(x)}`);
   const expected = decimalReference(x, Context);
-  checkClose('LSE', x, ddDecimal(row.lseHi, row.lseLo), expected.lse, RELATIVE_TOLERANCE, ABSOLUTE_FLOOR);
+  checkClose('LSE', x, ddDecimal(row.lseHi, row.lseLo, row.lseExp2), expected.lse);
+  checkExponent('LSE', x, row.lseHi, row.lseLo, row.lseExp2);
   for (let i = 0; i < x.length; i++) {
     const logExpected = expected.logSoftmax[i];
     if (logExpected === null) {
-      if (row.logSoftmaxHi[i] !== -Infinity || row.logSoftmaxLo[i] !== 0) {
+      if (row.logSoftmaxHi[i] !== -Infinity || row.logSoftmaxLo[i] !== 0 || row.logSoftmaxExp2[i] !== 0) {
         throw new Error(`logSoftmax[${i}] of ${describeRow(x)}: expected -Infinity, got ${row.logSoftmaxHi[i]} + ${row.logSoftmaxLo[i]}`);
       }
       if (row.softmaxHi[i] !== 0 || row.softmaxLo[i] !== 0) {
@@ -178,12 +177,25 @@ export function checkRow(row: ReferenceRow, x: ArrayLike<number>, Context: typeo
       }
       continue;
     }
-    checkClose(`logSoftmax[${i}]`, x, ddDecimal(row.logSoftmaxHi[i], row.logSoftmaxLo[i]), logExpected, RELATIVE_TOLERANCE, ABSOLUTE_FLOOR);
+    checkClose(`logSoftmax[${i}]`, x, ddDecimal(row.logSoftmaxHi[i], row.logSoftmaxLo[i], row.logSoftmaxExp2[i]), logExpected);
+    checkExponent(`logSoftmax[${i}]`, x, row.logSoftmaxHi[i], row.logSoftmaxLo[i], row.logSoftmaxExp2[i]);
+    checkExponent(`softmax[${i}]`, x, row.softmaxHi[i], row.softmaxLo[i], row.softmaxExp2[i]);
     checkClose(
       `softmax[${i}]`,
       x,
       ddDecimal(row.softmaxHi[i], row.softmaxLo[i], row.softmaxExp2[i]),
       expected.softmax[i],
     );
+  }
+}
+
+const FOLD = new Precise(2).pow(-960);
+
+/** exp2 = 0 for values of at least 2^-960 in magnitude; exp2 < 0 (never > 0) for smaller ones. */
+function checkExponent(what: string, x: ArrayLike<number>, hi: number, lo: number, exp2: number): void {
+  if (exp2 === 0) return;
+  const magnitude = ddDecimal(hi, lo, exp2).abs();
+  if (exp2 > 0 || magnitude.gte(FOLD)) {
+    throw new Error(`${what} of ${describeRow(x)}: exponent ${exp2} for a value of magnitude ${magnitude.toExponential(3)}`);
   }
 }

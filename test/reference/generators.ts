@@ -12,6 +12,9 @@ export function roundToBits(x: number, bits: number): number {
   return Math.round(x / quantum) * quantum;
 }
 
+/** A number in [0, 1]: fast-check's doubles (biased to 0, 1 and tiny values) or plain uniform ones. */
+const unit = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 30 }).map((v) => v / 2 ** 30));
+
 export interface RowShape {
   minLength: number;
   maxLength: number;
@@ -36,7 +39,7 @@ export function rowArbitrary(shape: RowShape): fc.Arbitrary<Float64Array> {
         fc.double({ min: 0, max: 50, noNaN: true }),
         fc.double({ min: 0, max: shape.maxSpread, noNaN: true }),
       ),
-      units: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: shape.minLength, maxLength: shape.maxLength }),
+      units: fc.array(unit, { minLength: shape.minLength, maxLength: shape.maxLength }),
       bits: fc.constantFrom(53, 24, 11, 8),
       maskEvery: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 2, max: 5 })),
     })
@@ -67,7 +70,7 @@ export function roughLogSumExp(x: ArrayLike<number>): number {
 export function nearZeroLseArbitrary(maxLength: number): fc.Arbitrary<Float64Array> {
   return fc
     .record({
-      units: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength }),
+      units: fc.array(unit, { minLength: 2, maxLength }),
       spread: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 30, noNaN: true })),
       delta: fc.oneof(
         fc.constant(0),
@@ -81,5 +84,45 @@ export function nearZeroLseArbitrary(maxLength: number): fc.Arbitrary<Float64Arr
       const base = units.map((u) => -spread * u);
       const lse = roughLogSumExp(base);
       return Float64Array.from(base, (v) => roundToBits(v - lse + delta, bits));
+    });
+}
+
+/**
+ * Rows whose LSE or logSoftmax at the maximum lies below 2^-960: a maximum m that is 0, a
+ * subnormal, or tiny (|m| < 2^-900, either sign), the other entries at least 620 below it
+ * (L = log1p(s') < 2^-894, down to e^-1e5), and in some rows an entry that makes m + L cancel
+ * (m < 0, L close to -m: the BigInt path with an LSE far below float64's range).
+ */
+export function tinyLseArbitrary(maxLength: number): fc.Arbitrary<Float64Array> {
+  const tinyMax = fc.oneof(
+    fc.constant(0),
+    fc.constantFrom(5e-324, -5e-324, 1e-320, -2.5e-310, 2 ** -1022, -(2 ** -1000), 1e-290, -1e-285),
+    fc.integer({ min: -1074, max: -900 }).chain((e) => fc.double({ min: 2 ** e, max: 2 ** (e + 1), noNaN: true })),
+    fc.integer({ min: -1074, max: -900 }).chain((e) => fc.double({ min: 2 ** e, max: 2 ** (e + 1), noNaN: true }).map((v) => -v)),
+  );
+  return fc
+    .record({
+      m: tinyMax,
+      units: fc.array(unit, { minLength: 0, maxLength: maxLength - 1 }),
+      gap: fc.oneof(fc.double({ min: 620, max: 800, noNaN: true }), fc.double({ min: 620, max: 3000, noNaN: true }), fc.constantFrom(1e4, 7e4, 1e5)),
+      spread: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 50, noNaN: true }), fc.double({ min: 0, max: 3000, noNaN: true })),
+      bits: fc.constantFrom(53, 24, 11, 8),
+      cancel: fc.oneof(fc.constant(false), fc.constant(false), fc.constant(true)),
+      offset: fc.double({ min: 0, max: 80, noNaN: true }),
+      where: fc.nat(),
+    })
+    .map(({ m, units, gap, spread, bits, cancel, offset, where }) => {
+      let others: number[];
+      if (cancel && m < 0) {
+        // One term e^(x - m) close to -m, so that m + log1p(s') nearly cancels, and the others
+        // e^-offset times smaller or less.
+        const x = m + Math.log(-m);
+        others = [x, ...units.map((u) => roundToBits(x - offset - spread * u, bits))];
+      } else {
+        others = units.map((u) => roundToBits(m - gap - spread * u, bits));
+      }
+      const row = [...others];
+      row.splice(where % (row.length + 1), 0, m);
+      return Float64Array.from(row);
     });
 }

@@ -2,8 +2,10 @@
 // hold NaN, +-Infinity or -0). Values are checked exactly where they are exact, else against
 // decimal.js (decimal-oracle.ts) to 2^-100 relative.
 import { describe, expect, it } from 'vitest';
+import { Decimal } from 'decimal.js';
+import { FORMATS, roundScaledDoubleDouble } from '../../src/formats/index.js';
 import { ReferenceRow } from '../../src/reference/index.js';
-import { Precise, checkClose, checkRow, ddDecimal, exactDecimal } from './decimal-oracle.js';
+import { Precise, checkClose, checkRow, ddDecimal, decimalLog1p, exactDecimal } from './decimal-oracle.js';
 
 function computed(values: number[]): ReferenceRow {
   const row = new ReferenceRow();
@@ -191,9 +193,12 @@ describe('values below float64 range', () => {
     // exp(-2000) = 2^-2885.39...: hi is in [1, 2) times 2^softmaxExp2 = 2^-2886.
     expect(row.softmaxExp2[1]).toBe(-2886);
     checkClose('softmax[1]', [0, -2000], ddDecimal(row.softmaxHi[1], row.softmaxLo[1], row.softmaxExp2[1]), Precise.exp(-2000).div(Precise.exp(-2000).plus(1)));
-    // softmax[0] = 1/(1 + e^-2000) and LSE = log1p(e^-2000) round to 1 and 0 in double-double.
+    // softmax[0] = 1/(1 + e^-2000) rounds to 1 in double-double; LSE = log1p(e^-2000) and
+    // logSoftmax[0] = -LSE keep their exponent (checkRow checks them to 2^-100 relative).
     expectExactlyOne(row, 0);
-    expect(row.lseHi).toBe(0);
+    expect(row.lseExp2).toBeLessThan(-2800);
+    expect(row.logSoftmaxExp2[0]).toBe(row.lseExp2);
+    expect(row.logSoftmaxHi[0]).toBe(-row.lseHi);
   });
 
   it('[0, -745.2]: a softmax just below the least subnormal', () => {
@@ -216,11 +221,153 @@ describe('values below float64 range', () => {
     expect(below.softmaxExp2[1]).toBeLessThan(0);
   });
 
+  /** The float64 nearest to a Decimal in the subnormal range (ties to even). */
+  function nearestSubnormal(value: Decimal): number {
+    const units = value.div(new Precise(2).pow(-1074));
+    const rounded = units.toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toNumber();
+    return rounded * 2 ** -1074;
+  }
+
+  function roundedLse(row: ReferenceRow): number {
+    return roundScaledDoubleDouble(FORMATS.float64, row.lseHi, row.lseLo, row.lseExp2);
+  }
+
+  function roundedLogSoftmax(row: ReferenceRow, i: number): number {
+    return roundScaledDoubleDouble(FORMATS.float64, row.logSoftmaxHi[i], row.logSoftmaxLo[i], row.logSoftmaxExp2[i]);
+  }
+
+  it('LSE and logSoftmax around 2^-1075 keep their relative accuracy and round to the right subnormal', () => {
+    // [x, 0] with x around -745.1332..., where e^x crosses 2^-1075 (half the least subnormal):
+    // LSE = log1p(e^x) rounds to 2^-1074 just above and to 0 just below.
+    const threshold = -745.1332191019412;
+    const below = threshold - 2 ** -43;
+    const above = threshold + 2 ** -43;
+    for (const x of [below, threshold, above, -740, -720.5, -708.4]) {
+      const row = checked([x, 0]);
+      const exact = decimalLog1p(Precise.exp(exactDecimal(x)), Precise);
+      expect(row.lseExp2).toBeLessThan(0);
+      expect(roundedLse(row)).toBe(nearestSubnormal(exact));
+      // (+ 0 makes -0 and +0 equal: a value that rounds to zero may come out as either.)
+      expect(roundedLogSoftmax(row, 1) + 0).toBe(-nearestSubnormal(exact) + 0);
+    }
+    expect(roundedLse(computed([above, 0]))).toBe(5e-324);
+    expect(roundedLse(computed([below, 0]))).toBe(0);
+  });
+
+  it('a sum of a thousand tiny terms keeps 2^-100 and rounds correctly into the subnormals', () => {
+    const values = [0, ...Array.from({ length: 1000 }, (_, j) => -738 - j / 500)];
+    const row = computed(values);
+    let sum = new Precise(0);
+    for (const v of values.slice(1)) sum = sum.plus(Precise.exp(exactDecimal(v)));
+    const exact = decimalLog1p(sum, Precise);
+    expect(roundedLse(row)).toBe(nearestSubnormal(exact));
+    expect(roundedLogSoftmax(row, 0) + 0).toBe(-nearestSubnormal(exact) + 0);
+    checkRow(row, values);
+  });
+
   it('x_j - m below -1.4e9: softmax 0 (it would be below 2^(-2^31)), logSoftmax exact', () => {
     const row = computed([0, -2e9]);
     expect(row.softmaxHi[1]).toBe(0);
     expect(row.softmaxExp2[1]).toBe(0);
     expect(row.logSoftmaxHi[1]).toBe(-2e9);
+  });
+});
+
+describe('LSE and logSoftmax below 2^-960 (lseExp2, logSoftmaxExp2)', () => {
+  /** Checks the row against decimal.js and returns it; LSE and logSoftmax at the max must be scaled. */
+  function tiny(values: number[]): ReferenceRow {
+    const row = checked(values);
+    expect(row.lseExp2).toBeLessThan(0);
+    expect(row.logSoftmaxExp2[row.argmax]).toBeLessThan(0);
+    for (let i = 0; i < values.length; i++) if (i !== row.argmax) expect(row.logSoftmaxExp2[i]).toBe(0);
+    return row;
+  }
+
+  it('[0, -800]: LSE = log1p(e^-800) = 3.7e-348, logSoftmax[0] = -LSE', () => {
+    const row = tiny([0, -800]);
+    const exact = decimalLog1p(Precise.exp(-800), Precise);
+    checkClose('LSE', [0, -800], ddDecimal(row.lseHi, row.lseLo, row.lseExp2), exact);
+    checkClose('logSoftmax[0]', [0, -800], ddDecimal(row.logSoftmaxHi[0], row.logSoftmaxLo[0], row.logSoftmaxExp2[0]), exact.neg());
+    expect(roundScaledDoubleDouble(FORMATS.float64, row.lseHi, row.lseLo, row.lseExp2)).toBe(0);
+  });
+
+  it('[0, -2000, -3000] and [-2000, 0, -2000.5]: sums of terms far below float64', () => {
+    tiny([0, -2000, -3000]);
+    tiny([-2000, 0, -2000.5]);
+    tiny([0, ...Array.from({ length: 50 }, (_, j) => -1000 - 37.25 * j)]);
+  });
+
+  it('[70000, 0]: logSoftmax[0] = -log1p(e^-70000) = -2.4e-30401, LSE = 70000 + that', () => {
+    const row = checked([70000, 0]);
+    expect(row.lseExp2).toBe(0);
+    expect(row.lseHi).toBe(70000);
+    expect(row.logSoftmaxExp2[0]).toBeLessThan(-100000);
+    checkClose('logSoftmax[0]', [70000, 0], ddDecimal(row.logSoftmaxHi[0], row.logSoftmaxLo[0], row.logSoftmaxExp2[0]), Precise.exp(-70000).neg());
+    checked([0, -1e6]);
+    checked([3, -5e8, 3 - 1e5]);
+  });
+
+  it('[5e-324, -900] and other tiny maxima: LSE = m + L formed without losing either part', () => {
+    tiny([5e-324, -900]);
+    tiny([-5e-324, -900]);
+    tiny([1e-300, -900, -901]);
+    tiny([-1e-300, -1e-300 - 700]);
+    tiny([2 ** -1000, -700]);
+    // m tiny and L larger: LSE above 2^-960 (unscaled) and below (scaled).
+    checked([5e-324, -700]);
+    checked([-5e-324, -690]);
+    checked([2 ** -950, -900]);
+  });
+
+  it('a tiny m < 0 cancelling against L: LSE below float64 range from the BigInt path', () => {
+    // m = -2^-1060, one other term e^d with d = log(2^-1060) rounded: LSE = m + log1p(e^d) is
+    // a float64 rounding error of d, about 2^-1113, computed in BigInt with its exponent.
+    const m = -(2 ** -1060);
+    const d = Math.log(2 ** -1060);
+    const row = checked([m, m + d]);
+    expect(row.lseExp2).toBeLessThan(-1074);
+    checked([-(2 ** -1000), -(2 ** -1000) + Math.log(2 ** -1000)]);
+    checked([-5e-324, -5e-324 + Math.log(5e-324)]);
+  });
+
+  it('LSE just below and just above 2^-960', () => {
+    const threshold = -960 * Math.LN2;
+    const above = checked([0, threshold + 1e-9]);
+    expect(above.lseExp2).toBe(0);
+    expect(above.lseHi).toBeGreaterThanOrEqual(2 ** -960);
+    const below = checked([0, threshold - 1e-9]);
+    expect(below.lseExp2).toBeLessThan(0);
+    checked([0, -620]);
+    checked([0, -624]);
+  });
+
+  it('the exponents of a tiny row do not leak into the next row', () => {
+    const row = new ReferenceRow();
+    row.compute(Float64Array.from([0, -800, -5]), 2);
+    expect(row.logSoftmaxExp2[0]).toBeLessThan(0);
+    row.compute(Float64Array.from([0, -5]), 2);
+    expect(row.logSoftmaxExp2[0]).toBe(0);
+    expect(row.lseExp2).toBe(0);
+    row.compute(Float64Array.from([-800, 0]), 2);
+    expect(row.logSoftmaxExp2[1]).toBeLessThan(0);
+    row.compute(Float64Array.from([NaN, 0]), 2);
+    expect(row.kind).toBe('nan');
+    expect([row.logSoftmaxExp2[0], row.logSoftmaxExp2[1], row.lseExp2]).toEqual([0, 0, 0]);
+    // A longer row reallocates: the new arrays start at 0.
+    row.compute(Float64Array.from([-800, 0]), 2);
+    row.compute(Float64Array.from({ length: 100 }, (_, j) => -j), 100);
+    for (let i = 0; i < 100; i++) expect(row.logSoftmaxExp2[i]).toBe(0);
+  });
+
+  it('exact values keep exp2 = 0: K = 1, and rows whose other terms are exactly 0', () => {
+    for (const x of [5e-324, -5e-324, 1e-310, 0]) {
+      const row = computed([x]);
+      expect([row.lseHi, row.lseLo, row.lseExp2]).toEqual([x + 0, 0, 0]);
+      expect([row.logSoftmaxHi[0], row.logSoftmaxLo[0], row.logSoftmaxExp2[0]]).toEqual([0, 0, 0]);
+    }
+    const row = computed([5e-324, -Infinity, -3e9]);
+    expect([row.lseHi, row.lseLo, row.lseExp2]).toEqual([5e-324, 0, 0]);
+    expectPositiveZero(row.logSoftmaxHi[0]);
   });
 });
 

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { float64Bits } from './exact-rounding.js';
 
 /** 60 significant digits: far past float64's 17, so one rounding of a result to float64 is exact. */
