@@ -25,3 +25,11 @@ export function float32FromBits(bits: number): number {
   float32Word[0] = bits;
   return float32Scratch[0];
 }
+
+/** 2^e for the binade [2^e, 2^(e+1)) of a normal float64 magnitude: its exponent bits alone. */
+export function float64BinadeStart(magnitude: number): number {
+  float64Scratch[0] = magnitude;
+  float64Words[HIGH] &= 0x7ff00000;
+  float64Words[LOW] = 0;
+  return float64Scratch[0];
+}

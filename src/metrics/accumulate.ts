@@ -1,4 +1,5 @@
 import type { Format } from '../formats/index.js';
+import { float64BinadeStart } from '../formats/bits.js';
 import { ulpDistanceIn } from '../formats/ulp-distance.js';
 import { addQuanta, bitsQuanta, histogramBin } from './bits-of-error.js';
 import type { ErrorAccumulator, MaskedOutputs, ResultSummary } from './summary.js';
@@ -17,6 +18,35 @@ export interface ExactValues {
   /** |rounded - exact| and that over |exact|: the error of a correctly rounded result, reused whenever an algorithm gets it. */
   roundedAbs: Float64Array;
   roundedRel: Float64Array;
+  /**
+   * The spacing of the format at `rounded`, and the magnitudes [binadeLow, binadeHigh) where that
+   * spacing holds (0 and minNormal for the subnormal range, which spans both signs): a computed
+   * value there lies |c - rounded| / ulp steps away, with no bit fiddling (ulpDistanceIn
+   * otherwise). binadeHigh is 0 where rounded is not finite, so that test always fails.
+   */
+  roundedUlp: Float64Array;
+  binadeLow: Float64Array;
+  binadeHigh: Float64Array;
+}
+
+/** Fills roundedUlp, binadeLow and binadeHigh of element i from exact.rounded[i]. */
+export function fillSpacing(exact: ExactValues, format: Format, i: number): void {
+  const r = exact.rounded[i];
+  const magnitude = Math.abs(r);
+  if (!(magnitude <= format.maxFinite)) {
+    exact.binadeLow[i] = Infinity;
+    exact.binadeHigh[i] = 0;
+    exact.roundedUlp[i] = Infinity;
+  } else if (magnitude < format.minNormal) {
+    exact.binadeLow[i] = 0;
+    exact.binadeHigh[i] = format.minNormal;
+    exact.roundedUlp[i] = format.minSubnormal;
+  } else {
+    const low = float64BinadeStart(magnitude);
+    exact.binadeLow[i] = low;
+    exact.binadeHigh[i] = low * 2;
+    exact.roundedUlp[i] = low * format.unitRoundoff * 2; // 2^(e - p + 1): exact, a power of two
+  }
 }
 
 /** 2^n for any integer n, without overflowing on the way (ldexp of 1 split in two). */
@@ -55,7 +85,7 @@ export function accumulateRow(
   line: number,
 ): boolean {
   const errors: ErrorAccumulator = summary.errors;
-  const { hi, lo, exp2, rounded, roundedAbs, roundedRel } = exact;
+  const { hi, lo, exp2, rounded, roundedAbs, roundedRel, roundedUlp, binadeLow, binadeHigh } = exact;
   // Hot loop (every output element of every result): figures are gathered in locals and
   // written back once per row.
   let allFinite = true;
@@ -105,7 +135,12 @@ export function accumulateRow(
     }
     if (abs > maxAbs) maxAbs = abs;
     if (rel > maxRel) maxRel = rel;
-    const ulps = ulpDistanceIn(c, r, precision, minExponent, maxExponent, minNormal, minSubnormal);
+    const magnitude = Math.abs(c);
+    const low = binadeLow[i];
+    const ulps =
+      magnitude < binadeHigh[i] && magnitude >= low && (low === 0 || c < 0 === r < 0)
+        ? Math.abs(c - r) / roundedUlp[i] // same spacing: c - r is exact, the division by a power of two too
+        : ulpDistanceIn(c, r, precision, minExponent, maxExponent, minNormal, minSubnormal);
     if (ulps > rowMaxUlp) rowMaxUlp = ulps;
     const quanta = bitsQuanta(ulps);
     quantaLow += quanta;

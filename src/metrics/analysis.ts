@@ -3,7 +3,7 @@ import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { FORMATS, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
-import { absoluteError, accumulateMasked, accumulateRow, relativeError, type ExactValues } from './accumulate.js';
+import { absoluteError, accumulateMasked, accumulateRow, fillSpacing, relativeError, type ExactValues } from './accumulate.js';
 import { ExactSum } from './exact-sum.js';
 import {
   emptyInputFigures,
@@ -47,6 +47,9 @@ function exactValues(capacity: number): ExactValues {
     rounded: new Float64Array(capacity),
     roundedAbs: new Float64Array(capacity),
     roundedRel: new Float64Array(capacity),
+    roundedUlp: new Float64Array(capacity),
+    binadeLow: new Float64Array(capacity),
+    binadeHigh: new Float64Array(capacity),
   };
 }
 
@@ -192,21 +195,7 @@ export class Analysis {
     const reference = this.states[owner].reference;
     if (owner === s) reference.compute(state.cast, length);
     const format = state.format;
-    if (this.wantSoftmax) {
-      const exact = state.softmax;
-      for (let i = 0; i < length; i++) {
-        const hi = reference.softmaxHi[i];
-        const lo = reference.softmaxLo[i];
-        const exp2 = reference.softmaxExp2[i];
-        exact.hi[i] = hi;
-        exact.lo[i] = lo;
-        exact.exp2[i] = exp2;
-        const rounded = roundScaledDoubleDouble(format, hi, lo, exp2);
-        exact.rounded[i] = rounded;
-        exact.roundedAbs[i] = absoluteError(rounded, hi, lo, exp2);
-        exact.roundedRel[i] = relativeError(rounded, hi, lo, exp2);
-      }
-    }
+    if (this.wantSoftmax) fillScaled(state.softmax, format, reference.softmaxHi, reference.softmaxLo, reference.softmaxExp2, length);
     if (this.wantLogSoftmax) fillScaled(state.logSoftmax, format, reference.logSoftmaxHi, reference.logSoftmaxLo, reference.logSoftmaxExp2, length);
     if (this.wantLogsumexp) {
       const exact = state.logsumexp;
@@ -304,5 +293,6 @@ function fillRounded(exact: ExactValues, format: Format, length: number): void {
     exact.rounded[i] = rounded;
     exact.roundedAbs[i] = absoluteError(rounded, hi, lo, exp2);
     exact.roundedRel[i] = relativeError(rounded, hi, lo, exp2);
+    fillSpacing(exact, format, i);
   }
 }
