@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 
-// The same wording as open-file.ts uses for text inputs.
+// Why a file cannot be read, in words; text inputs (open-file.ts) use the same.
 const PROBLEMS: Record<string, string> = {
   ENOENT: 'no such file',
   ENOTDIR: 'no such file (a part of the path is not a directory)',

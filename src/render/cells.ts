@@ -1,4 +1,5 @@
 // Text shared by the table and Markdown renderers: how a figure or a verdict cell reads.
+import { describeRow } from '../report/findings.js';
 import type { ResultReport } from '../report/report.js';
 
 export function formatFigure(value: number | null | undefined): string {
@@ -24,3 +25,30 @@ export function cellFigure(result: ResultReport): string {
 }
 
 export const VERDICT_WORD = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
+
+/** The columns of the details table (table and Markdown), and one result's cells. */
+export const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips'];
+
+export function detailCells(r: ResultReport): string[] {
+  return [
+    r.function,
+    r.algorithm,
+    r.dtype,
+    String(r.rows),
+    String(r.flags.overflow),
+    String(r.flags.underflow),
+    String(r.flags.invalid),
+    String(r.flags.divideByZero),
+    String(r.wrong.nan),
+    String(r.wrong.inf),
+    String(r.wrong.zero),
+    formatFigure(r.errors.maxAbs),
+    formatFigure(r.errors.maxRel),
+    formatFigure(r.errors.maxUlp),
+    formatFigure(r.errors.meanBits),
+    formatFigure(r.errors.maxBits),
+    describeRow(r.errors.worstRow),
+    formatFigure(r.softmax?.maxSumDev),
+    r.softmax ? String(r.softmax.argmaxFlips) : '-',
+  ];
+}

@@ -1,7 +1,7 @@
 import { FUNCTIONS } from '../algorithms/names.js';
-import { describeRow, findingsOf } from '../report/findings.js';
+import { findingsOf } from '../report/findings.js';
 import type { InputReport, Report } from '../report/report.js';
-import { cellFigure, formatFigure, VERDICT_WORD } from './cells.js';
+import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
 import { checkLines, describeSource, inputLines } from './summary-lines.js';
 
 const MARK = { ok: '🟢', warn: '🟡', fail: '🔴' } as const;
@@ -58,33 +58,8 @@ function matrix(input: InputReport, report: Report): string[] {
 }
 
 function detailsTable(input: InputReport): string[] {
-  const head = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
-  for (const r of input.results) {
-    lines.push(
-      `| ${[
-        r.function,
-        r.algorithm,
-        r.dtype,
-        r.rows,
-        r.flags.overflow,
-        r.flags.underflow,
-        r.flags.invalid,
-        r.flags.divideByZero,
-        r.wrong.nan,
-        r.wrong.inf,
-        r.wrong.zero,
-        formatFigure(r.errors.maxAbs),
-        formatFigure(r.errors.maxRel),
-        formatFigure(r.errors.maxUlp),
-        formatFigure(r.errors.meanBits),
-        formatFigure(r.errors.maxBits),
-        describeRow(r.errors.worstRow),
-        formatFigure(r.softmax?.maxSumDev),
-        r.softmax ? r.softmax.argmaxFlips : '-',
-      ].join(' | ')} |`,
-    );
-  }
+  const lines = [`| ${DETAIL_HEAD.join(' | ')} |`, `|${DETAIL_HEAD.map(() => '---').join('|')}|`];
+  for (const r of input.results) lines.push(`| ${detailCells(r).map(escapeCell).join(' | ')} |`);
   return lines;
 }
 

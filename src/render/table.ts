@@ -1,10 +1,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { FUNCTIONS } from '../algorithms/names.js';
-import { describeRow, findingsOf } from '../report/findings.js';
-import type { InputReport, Report, ResultReport } from '../report/report.js';
+import { findingsOf } from '../report/findings.js';
+import type { InputReport, Report } from '../report/report.js';
 import type { Verdict } from '../report/verdict.js';
-import { cellFigure, formatFigure, VERDICT_WORD } from './cells.js';
+import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
 import { checkLines, describeSource, inputLines } from './summary-lines.js';
 
 export interface TableOptions {
@@ -67,34 +67,12 @@ function matrix(input: InputReport, report: Report, paint: Record<Verdict, (t: s
   return lines;
 }
 
-const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'ovf', 'unf', 'inv', 'div0', 'nan', 'inf', 'zero', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'flips'];
-
 function detailsTable(input: InputReport): string {
-  const table = new Table({ head: DETAIL_HEAD, style: { head: [], border: [] } });
-  for (const r of input.results) table.push(detailRow(r));
+  // Short headings: the terminal table is wide enough without the full names.
+  const head = DETAIL_HEAD.map((name) => SHORT_HEAD[name] ?? name);
+  const table = new Table({ head, style: { head: [], border: [] } });
+  for (const r of input.results) table.push(detailCells(r));
   return table.toString();
 }
 
-function detailRow(r: ResultReport): string[] {
-  return [
-    r.function,
-    r.algorithm,
-    r.dtype,
-    String(r.rows),
-    String(r.flags.overflow),
-    String(r.flags.underflow),
-    String(r.flags.invalid),
-    String(r.flags.divideByZero),
-    String(r.wrong.nan),
-    String(r.wrong.inf),
-    String(r.wrong.zero),
-    formatFigure(r.errors.maxAbs),
-    formatFigure(r.errors.maxRel),
-    formatFigure(r.errors.maxUlp),
-    formatFigure(r.errors.meanBits),
-    formatFigure(r.errors.maxBits),
-    describeRow(r.errors.worstRow),
-    formatFigure(r.softmax?.maxSumDev),
-    r.softmax ? String(r.softmax.argmaxFlips) : '-',
-  ];
-}
+const SHORT_HEAD: Record<string, string> = { overflow: 'ovf', underflow: 'unf', invalid: 'inv', divideByZero: 'div0', argmaxFlips: 'flips' };
