@@ -45,7 +45,8 @@ export function fillSpacing(exact: ExactValues, format: Format, i: number): void
     const low = float64BinadeStart(magnitude);
     exact.binadeLow[i] = low;
     exact.binadeHigh[i] = low * 2;
-    exact.roundedUlp[i] = low * format.unitRoundoff * 2; // 2^(e - p + 1): exact, a power of two
+    // 2^(e - p + 1), exact: the constant first, or low * 2^-53 could underflow to 0 at 2^-1022.
+    exact.roundedUlp[i] = low * (format.unitRoundoff * 2);
   }
 }
 
