@@ -23,24 +23,30 @@ export async function analyzeBatches(
   jobs: number,
   onBatch: (rows: number) => void = () => {},
 ): Promise<AnalysisSummary> {
-  const local = new Analysis(selection);
+  let local: Analysis | null = new Analysis(selection);
+  let localSummary: AnalysisSummary | null = null;
   const pool: WorkerSlot[] = [];
   let next = 0;
+  let first = true;
   try {
-    let first = true;
     for await (const batch of batches) {
       onBatch(batch.length);
       if (first || jobs <= 1) {
-        for (const row of batch) local.addRow(row.values, row.values.length, row.index, row.line);
+        for (const row of batch) local!.addRow(row.values, row.values.length, row.index, row.line);
         first = false;
         continue;
+      }
+      if (local !== null) {
+        // Threads from here on: keep the first batch's summary and let its buffers (large for long rows) go.
+        localSummary = local.summary();
+        local = null;
       }
       if (pool.length < jobs) pool.push(new WorkerSlot(selection));
       const slot = pool[next];
       next = (next + 1) % jobs;
       await slot.send(batch);
     }
-    const summary = local.summary();
+    const summary = localSummary ?? local!.summary();
     for (const slot of pool) mergeAnalysisSummary(summary, await slot.finish());
     return summary;
   } finally {
