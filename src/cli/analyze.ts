@@ -4,7 +4,7 @@ import { analyzeBatches } from './parallel-analysis.js';
 import { runChecks, type CheckSpec } from '../report/checks.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
 import { emitReport, type ReportFormat } from './emit-report.js';
-import { inputSize, openRows } from './inputs.js';
+import { inputSize, openRows, tensorFormatOf } from './inputs.js';
 import { Progress, progressWanted } from './progress.js';
 import type { CliIO } from './io.js';
 import { checkWritable } from './output-file.js';
@@ -30,7 +30,9 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
   if (request.output !== undefined) checkWritable(request.output);
   const inputs: InputReport[] = [];
   for (const file of request.files) {
-    const progress = progressWanted(io, request.format) ? new Progress(io, file === '-' ? 'stdin' : file, inputSize(file)) : null;
+    // Text inputs are counted in bytes as they are read; tensors are read at offsets: rows only.
+    const countsBytes = tensorFormatOf(file, request.read) === undefined;
+    const progress = progressWanted(io, request.format) ? new Progress(io, file === '-' ? 'stdin' : file, countsBytes ? inputSize(file) : undefined, countsBytes) : null;
     const { name, rows } = openRows(file, io, request.read, progress ? (bytes) => progress.count(bytes) : undefined);
     let summary;
     try {

@@ -39,7 +39,7 @@ export function openRows(file: string, io: CliIO, options: ReadOptions, through:
   return { name: file, rows: readRows(file, through(openFile(file)), options) };
 }
 
-function tensorFormatOf(file: string, options: ReadOptions): TensorFormat | undefined {
+export function tensorFormatOf(file: string, options: ReadOptions): TensorFormat | undefined {
   if (options.format === 'npy' || options.format === 'safetensors') return options.format;
   if (options.format !== undefined) return undefined;
   const lower = file.toLowerCase();

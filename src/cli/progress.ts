@@ -21,6 +21,8 @@ export class Progress {
     private readonly io: CliIO,
     private readonly label: string,
     private readonly totalBytes: number | undefined,
+    /** false for inputs read at offsets (tensors): the bar then shows rows only. */
+    private readonly countsBytes = true,
     private readonly now: () => number = Date.now,
   ) {
     this.started = now();
@@ -51,7 +53,9 @@ export class Progress {
           stream: this.io.stderr as NodeJS.WritableStream,
           format: known
             ? `${this.label} {bar} {percentage}% | {rows} rows | {speed} MB/s | ETA {eta_formatted}`
-            : `${this.label} {rows} rows | {value} bytes | {speed} MB/s`,
+            : this.countsBytes
+              ? `${this.label} {rows} rows | {value} bytes | {speed} MB/s`
+              : `${this.label} {rows} rows`,
           hideCursor: true,
           clearOnComplete: true,
         },

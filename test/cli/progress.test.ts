@@ -26,7 +26,7 @@ describe('progress bar', () => {
   test('draws rows, percent and speed once a run has lasted a second', async () => {
     let clock = 0;
     const terminal = io(true);
-    const progress = new Progress(terminal, 'big.csv', 2_000_000, () => clock);
+    const progress = new Progress(terminal, 'big.csv', 2_000_000, true, () => clock);
     const bytes = progress.count(
       (async function* () {
         yield new Uint8Array(1_000_000);
