@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
+import { f16round } from '@petamoriken/float16';
 import { bfloat16, float16, float32, float64, FORMATS, roundDoubleDouble, type Format } from '../../src/formats/index.js';
 import { allNonNegativeValues, exactRound, nextDown, nextUp } from '../support/exact-rounding.js';
 
@@ -156,4 +157,13 @@ describe('roundDoubleDouble: hi + lo rounded once', () => {
       { numRuns: 20_000 },
     );
   });
+});
+
+test('float16 agrees with @petamoriken/float16 (an independent implementation) on random doubles', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.double({ noNaN: true }), fc.double({ min: -70000, max: 70000, noNaN: true }), fc.double({ min: -1e-4, max: 1e-4, noNaN: true })), (x) => {
+      expect(Object.is(float16.round(x), f16round(x))).toBe(true);
+    }),
+    { numRuns: 100_000 },
+  );
 });
