@@ -1,4 +1,4 @@
-import type { ReadOptions } from '../input/row.js';
+import type { LogitRow, ReadOptions } from '../input/row.js';
 import type { AnalysisSelection } from '../metrics/analysis.js';
 import { analyzeBatches } from './parallel-analysis.js';
 import { runChecks, type CheckSpec } from '../report/checks.js';
@@ -25,6 +25,25 @@ export interface AnalyzeRequest {
   version: string;
 }
 
+/**
+ * pandas' `to_csv(index=False)` writes the column names 0,1,...,K-1 as its header: all numbers,
+ * so header detection reads it as data. Exactly that first line gets a note on stderr (it is
+ * read as the user's data all the same; --header or --no-header silences it).
+ */
+async function* watchForIndexHeader(batches: AsyncIterable<LogitRow[]>, name: string, read: ReadOptions, io: CliIO): AsyncGenerator<LogitRow[]> {
+  let first = true;
+  for await (const batch of batches) {
+    if (first && read.header === undefined && batch.length > 0 && batch[0].line === 1) {
+      const values = batch[0].values;
+      if (values.length > 1 && values.every((v, j) => v === j)) {
+        io.stderr.write(`logitcheck: note: ${name}: line 1 is 0,1,...,${values.length - 1}, which looks like a pandas header; it was read as data (pass --header to skip it, --no-header to silence this)\n`);
+      }
+    }
+    first = false;
+    yield batch;
+  }
+}
+
 /** Reads every input, analyses it, checks, renders: the whole of `logitcheck analyze`. Returns the exit status. */
 export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<number> {
   if (request.output !== undefined) checkWritable(request.output);
@@ -36,7 +55,7 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
     const { name, rows } = openRows(file, io, request.read, progress ? (bytes) => progress.count(bytes) : undefined);
     let summary;
     try {
-      summary = await analyzeBatches(rows, request.selection, request.jobs, (count) => progress?.rowsDone(count));
+      summary = await analyzeBatches(watchForIndexHeader(rows, name, request.read, io), request.selection, request.jobs, (count) => progress?.rowsDone(count));
     } finally {
       progress?.stop();
     }

@@ -15,9 +15,15 @@ describe('CSV reading options on the command line', () => {
     expect(wrong.stderr).toMatch(/<stdin>:1:1: /);
     const right = await json(['analyze', '--input-format', 'csv', '--delimiter', ';'], '1;2;3\n4;5;6\n');
     expect(right.report.inputs[0]).toMatchObject({ rows: 2, classes: 3 });
-    // A first line of numbers is data unless --header says otherwise (pandas' 0,1,2 header).
-    expect((await json(['analyze', '--input-format', 'csv'], '0,1,2\n4,5,6\n')).report.inputs[0].rows).toBe(2);
+    // A first line of numbers is data unless --header says otherwise; pandas' 0,1,2 header gets a note.
+    const pandas = await runCli(['analyze', '--input-format', 'csv', '--format', 'json'], { stdin: '0,1,2\n4,5,6\n' });
+    expect(JSON.parse(pandas.stdout).inputs[0].rows).toBe(2);
+    expect(pandas.stderr).toBe(
+      'logitcheck: note: <stdin>: line 1 is 0,1,...,2, which looks like a pandas header; it was read as data (pass --header to skip it, --no-header to silence this)\n',
+    );
+    expect((await json(['analyze', '--input-format', 'csv', '--no-header'], '0,1,2\n4,5,6\n')).report.inputs[0].rows).toBe(2); // no note
     expect((await json(['analyze', '--input-format', 'csv', '--header'], '0,1,2\n4,5,6\n')).report.inputs[0].rows).toBe(1);
+    expect((await json(['analyze', '--input-format', 'csv'], '0,2,1\n4,5,6\n')).report.inputs[0].rows).toBe(2); // not 0..K-1: no note
   });
 
   test('--columns keeps columns by name or index, for compute too', async () => {
