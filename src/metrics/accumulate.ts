@@ -71,22 +71,38 @@ export function relativeError(c: number, hi: number, lo: number, exp2: number): 
 }
 
 /**
- * Adds one row's outputs of one (function, format, algorithm) to its summary: wrong outputs,
- * errors against the exact values, worstRow. `length` elements of `computed` are read.
- * Returns whether every output was finite (softmax's row-level figures need it).
+ * What one row of one result adds to its summary. Measured once, it can be applied to several
+ * results: two algorithms whose outputs are bit for bit the same on a row (online and max-shift
+ * are, on most rows) add the same figures, so the second only compares its outputs.
  */
-export function accumulateRow(
-  summary: ResultSummary,
-  format: Format,
-  computed: Float64Array,
-  length: number,
-  exact: ExactValues,
-  zeroCheck: boolean,
-  row: number,
-  line: number,
-): boolean {
-  const errors: ErrorAccumulator = summary.errors;
+export class RowFigures {
+  allFinite = true;
+  count = 0;
+  correctlyRounded = 0;
+  nan = 0;
+  inf = 0;
+  zero = 0;
+  maxAbs = 0;
+  maxRel = 0;
+  /** -1 when no element had both values finite. */
+  maxUlp = -1;
+  quanta = 0;
+  /** Histogram bins of the elements that were not correctly rounded, binCount of them. */
+  bins = new Int32Array(0);
+  binCount = 0;
+  /** softmax on an all-finite row: |exact sum - 1| and whether the argmax moved (see Analysis). */
+  sumDeviation = 0;
+  argmaxFlipped = false;
+}
+
+/**
+ * Measures one row's outputs of one (function, format, algorithm) against the exact values:
+ * wrong outputs, errors, bits. `length` elements of `computed` are read.
+ */
+export function measureRow(figures: RowFigures, format: Format, computed: Float64Array, length: number, exact: ExactValues, zeroCheck: boolean): void {
   const { hi, lo, exp2, rounded, roundedAbs, roundedRel, roundedUlp, binadeLow, binadeHigh } = exact;
+  if (figures.bins.length < length) figures.bins = new Int32Array(length);
+  const bins = figures.bins;
   // Hot loop (every output element of every result): figures are gathered in locals and
   // written back once per row.
   let allFinite = true;
@@ -96,10 +112,10 @@ export function accumulateRow(
   let nan = 0;
   let inf = 0;
   let zero = 0;
-  let maxAbs = errors.maxAbs;
-  let maxRel = errors.maxRel;
-  let quantaLow = 0;
-  const histogram = errors.bitsHistogram;
+  let maxAbs = 0;
+  let maxRel = 0;
+  let quanta = 0;
+  let binCount = 0;
   const { precision, minExponent, maxExponent, minNormal, minSubnormal } = format;
   for (let i = 0; i < length; i++) {
     const c = computed[i];
@@ -143,27 +159,51 @@ export function accumulateRow(
         ? Math.abs(c - r) / roundedUlp[i] // same spacing: c - r is exact, the division by a power of two too
         : ulpDistanceIn(c, r, precision, minExponent, maxExponent, minNormal, minSubnormal);
     if (ulps > rowMaxUlp) rowMaxUlp = ulps;
-    const quanta = bitsQuanta(ulps);
-    quantaLow += quanta;
-    histogram[histogramBin(quanta)]++;
+    const elementQuanta = bitsQuanta(ulps);
+    quanta += elementQuanta;
+    bins[binCount++] = histogramBin(elementQuanta);
   }
-  addQuanta(errors.bitsSum, quantaLow); // a row's quanta stay far below 2^52: exact
-  if (correctlyRounded > 0) {
-    errors.bitsHistogram[0] += correctlyRounded;
-    if (rowMaxUlp < 0) rowMaxUlp = 0;
-  }
+  if (correctlyRounded > 0 && rowMaxUlp < 0) rowMaxUlp = 0;
+  figures.allFinite = allFinite;
+  figures.count = count;
+  figures.correctlyRounded = correctlyRounded;
+  figures.nan = nan;
+  figures.inf = inf;
+  figures.zero = zero;
+  figures.maxAbs = maxAbs;
+  figures.maxRel = maxRel;
+  figures.maxUlp = rowMaxUlp;
+  figures.quanta = quanta;
+  figures.binCount = binCount;
+}
+
+/** Adds a measured row to a summary (row and line: where it came from, for worstRow and firstRows). */
+export function applyRow(summary: ResultSummary, figures: RowFigures, row: number, line: number): void {
+  const errors: ErrorAccumulator = summary.errors;
   const wrong = summary.wrong;
-  wrong.nan += nan;
-  wrong.inf += inf;
-  wrong.zero += zero;
-  errors.count += count;
-  errors.maxAbs = maxAbs;
-  errors.maxRel = maxRel;
-  if (rowMaxUlp > errors.maxUlp) {
-    errors.maxUlp = rowMaxUlp;
+  if (figures.nan > 0) {
+    wrong.nan += figures.nan;
+    summary.firstRows.nan ??= { row, line };
+  }
+  if (figures.inf > 0) {
+    wrong.inf += figures.inf;
+    summary.firstRows.inf ??= { row, line };
+  }
+  if (figures.zero > 0) {
+    wrong.zero += figures.zero;
+    summary.firstRows.zero ??= { row, line };
+  }
+  errors.count += figures.count;
+  if (figures.maxAbs > errors.maxAbs) errors.maxAbs = figures.maxAbs;
+  if (figures.maxRel > errors.maxRel) errors.maxRel = figures.maxRel;
+  addQuanta(errors.bitsSum, figures.quanta); // a row's quanta stay far below 2^52: exact
+  const histogram = errors.bitsHistogram;
+  histogram[0] += figures.correctlyRounded;
+  for (let b = 0; b < figures.binCount; b++) histogram[figures.bins[b]]++;
+  if (figures.maxUlp > errors.maxUlp) {
+    errors.maxUlp = figures.maxUlp;
     errors.worstRow = { row, line };
   }
-  return allFinite;
 }
 
 /** Adds one masked row's outputs, classified element by element. */

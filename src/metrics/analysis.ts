@@ -3,7 +3,7 @@ import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { FORMATS, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
-import { absoluteError, accumulateMasked, accumulateRow, fillSpacing, relativeError, type ExactValues } from './accumulate.js';
+import { absoluteError, accumulateMasked, applyRow, fillSpacing, measureRow, relativeError, RowFigures, type ExactValues } from './accumulate.js';
 import { ExactSum } from './exact-sum.js';
 import {
   emptyInputFigures,
@@ -37,6 +37,8 @@ interface DtypeState {
   softmax: ExactValues;
   logSoftmax: ExactValues;
   logsumexp: ExactValues;
+  /** Per result id: what its outputs added on the current row. */
+  rowFigures: RowFigures[];
 }
 
 function exactValues(capacity: number): ExactValues {
@@ -88,6 +90,7 @@ export class Analysis {
         softmax: exactValues(0),
         logSoftmax: exactValues(0),
         logsumexp: exactValues(1),
+        rowFigures: RESULT_KINDS.map(() => new RowFigures()),
       };
     });
   }
@@ -222,30 +225,57 @@ export class Analysis {
           result.firstRows[name] ??= { row, line };
         }
       }
-      const wrongBefore = result.wrong.nan + result.wrong.inf + result.wrong.zero;
       const fn = result.function;
+      const count = fn === 'logsumexp' ? 1 : length;
       const output = kernel.outputs[id];
-      if (fn === 'logsumexp') {
-        accumulateRow(result, state.format, output, 1, state.logsumexp, false, row, line);
-      } else if (fn === 'log-softmax') {
-        accumulateRow(result, state.format, output, length, state.logSoftmax, false, row, line);
+      // An earlier algorithm of the same function with the very same outputs on this row has
+      // already measured what this one would (online and max-shift agree on most rows).
+      let figures = state.rowFigures[id];
+      const twin = this.identicalEarlier(state, id, count);
+      if (twin >= 0) {
+        figures = state.rowFigures[twin];
       } else {
-        const allFinite = accumulateRow(result, state.format, output, length, state.softmax, true, row, line);
-        if (allFinite && this.accumulateSoftmaxRow(result, output, length, kernel.argmax)) result.firstRows.argmaxFlip ??= { row, line };
+        const exact = fn === 'logsumexp' ? state.logsumexp : fn === 'log-softmax' ? state.logSoftmax : state.softmax;
+        measureRow(figures, state.format, output, count, exact, fn === 'softmax');
+        if (fn === 'softmax' && figures.allFinite) this.measureSoftmaxRow(figures, output, length, kernel.argmax);
       }
-      if (result.wrong.nan + result.wrong.inf + result.wrong.zero !== wrongBefore) {
-        const firstRows = result.firstRows;
-        if (result.wrong.nan > 0) firstRows.nan ??= { row, line };
-        if (result.wrong.inf > 0) firstRows.inf ??= { row, line };
-        if (result.wrong.zero > 0) firstRows.zero ??= { row, line };
+      applyRow(result, figures, row, line);
+      if (fn === 'softmax' && figures.allFinite) {
+        const softmax = result.softmax!;
+        softmax.rows++;
+        if (figures.sumDeviation > softmax.maxSumDev) softmax.maxSumDev = figures.sumDeviation;
+        if (figures.argmaxFlipped) {
+          softmax.argmaxFlips++;
+          result.firstRows.argmaxFlip ??= { row, line };
+        }
       }
     }
   }
 
-  /** maxSumDev (the exact sum of the outputs, minus 1) and argmaxFlips, on a row of finite outputs. */
-  private accumulateSoftmaxRow(result: ResultSummary, output: Float64Array, length: number, exactArgmax: number): boolean {
-    const softmax = result.softmax!;
-    softmax.rows++;
+  /** The id of an earlier selected result of the same function whose outputs on this row equal id's, or -1. */
+  private identicalEarlier(state: DtypeState, id: number, count: number): number {
+    const fn = RESULT_KINDS[id].function;
+    const outputs = state.kernel.outputs;
+    const mine = outputs[id];
+    for (let other = 0; other < id; other++) {
+      if (state.results[other] === null || RESULT_KINDS[other].function !== fn) continue;
+      const theirs = outputs[other];
+      let same = true;
+      for (let i = 0; i < count; i++) {
+        const a = mine[i];
+        const b = theirs[i];
+        if (a !== b && (a === a || b === b)) {
+          same = false; // (two NaNs are the same output; +0 and -0 measure alike)
+          break;
+        }
+      }
+      if (same) return other;
+    }
+    return -1;
+  }
+
+  /** maxSumDev (the exact sum of the outputs, minus 1) and the argmax, on a row of finite outputs. */
+  private measureSoftmaxRow(figures: RowFigures, output: Float64Array, length: number, exactArgmax: number): void {
     const sum = this.exactSum;
     sum.reset(-1);
     let argmax = 0;
@@ -253,12 +283,9 @@ export class Analysis {
       sum.add(output[i]);
       if (output[i] > output[argmax]) argmax = i;
     }
-    const deviation = Math.abs(sum.value());
-    if (deviation > softmax.maxSumDev) softmax.maxSumDev = deviation;
+    figures.sumDeviation = Math.abs(sum.value());
     // The exact softmax is increasing in x_i, so its argmax (ties: lowest index) is the row's.
-    if (argmax === exactArgmax) return false;
-    softmax.argmaxFlips++;
-    return true;
+    figures.argmaxFlipped = argmax !== exactArgmax;
   }
 
   private ensureCapacity(length: number): void {
