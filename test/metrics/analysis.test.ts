@@ -152,3 +152,20 @@ test('a selection computes only what it names', () => {
   expect(summary.inputs.map((f) => f.dtype)).toEqual(['float16']);
   expect(FUNCTIONS.length * ALGORITHMS.length).toBeGreaterThan(RESULT_KINDS.length); // not every pair exists
 });
+
+test('each result is the same whether analysed alone or beside algorithms whose outputs it shares', () => {
+  // The full selection reuses a row's measurement between algorithms with identical outputs
+  // (online and max-shift, mostly); analysed alone, each result measures its own.
+  fc.assert(
+    fc.property(fc.array(fc.array(logit, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 6 }), (rows) => {
+      const together = analyse(rows);
+      for (const kind of RESULT_KINDS) {
+        const alone = analyse(rows, { dtypes: DTYPES, results: [{ function: kind.function, algorithm: kind.algorithm }] });
+        for (const dtype of DTYPES) {
+          expect(result(alone, kind.function, dtype, kind.algorithm)).toEqual(result(together, kind.function, dtype, kind.algorithm));
+        }
+      }
+    }),
+    { numRuns: 40, endOnFailure: true },
+  );
+});
