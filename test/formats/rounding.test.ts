@@ -167,3 +167,22 @@ test('float16 agrees with @petamoriken/float16 (an independent implementation) o
     { numRuns: 100_000 },
   );
 });
+
+test('the derived constants are SPEC §1 table values', () => {
+  const spec = {
+    float64: [53, 1.7976931348623157e308, 2.2250738585072014e-308, 4.9406564584124654e-324],
+    float32: [24, 3.4028234663852886e38, 1.1754943508222875e-38, 1.4012984643248171e-45],
+    float16: [11, 65504, 6.103515625e-5, 5.9604644775390625e-8],
+    bfloat16: [8, 3.3895313892515355e38, 1.1754943508222875e-38, 9.1835496157991212e-41],
+  } as const;
+  for (const [dtype, [precision, maxFinite, minNormal, minSubnormal]] of Object.entries(spec)) {
+    const format = FORMATS[dtype as keyof typeof spec];
+    expect({ dtype, precision: format.precision, maxFinite: format.maxFinite, minNormal: format.minNormal, minSubnormal: format.minSubnormal }).toEqual({
+      dtype,
+      precision,
+      maxFinite,
+      minNormal,
+      minSubnormal,
+    });
+  }
+});
