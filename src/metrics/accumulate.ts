@@ -7,7 +7,8 @@ import type { ErrorAccumulator, MaskedOutputs, ResultSummary } from './summary.j
 /**
  * The exact values of one function on one row, in the form the accumulators need: the value as
  * a double-double (scaled by 2^exp2 where it lies below float64's range), and its correct
- * rounding to the format. Filled once per (row, format, function) and shared by every algorithm.
+ * rounding to the format. Filled once per (row, format, function) and shared by every algorithm;
+ * hi, lo and exp2 are the reference's own buffers (valid for the current row), not copies.
  */
 export interface ExactValues {
   hi: Float64Array;

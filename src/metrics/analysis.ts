@@ -304,10 +304,11 @@ function sameRow(a: Float64Array, b: Float64Array, length: number): boolean {
   return true;
 }
 
+/** Points the exact values at the reference's own buffers (no copy) and rounds them to the format. */
 function fillScaled(exact: ExactValues, format: Format, hi: Float64Array, lo: Float64Array, exp2: Int32Array, length: number): void {
-  exact.hi.set(hi.subarray(0, length));
-  exact.lo.set(lo.subarray(0, length));
-  exact.exp2.set(exp2.subarray(0, length));
+  exact.hi = hi;
+  exact.lo = lo;
+  exact.exp2 = exp2;
   fillRounded(exact, format, length);
 }
 
