@@ -138,7 +138,7 @@ function readOptions(flags: InputFlags): ReadOptions {
 }
 
 /** Builds the program; every action stores its exit status through `setStatus`. */
-function program(io: CliIO, argv: string[], setStatus: (code: number) => void): Command {
+function program(io: CliIO, setStatus: (code: number) => void): Command {
   const root = new Command('logitcheck')
     .description('Find where softmax, log-softmax and log-sum-exp go numerically wrong on your logits.')
     .version(VERSION, '-V, --version')
@@ -163,13 +163,13 @@ function program(io: CliIO, argv: string[], setStatus: (code: number) => void): 
     ),
   )
     .addHelpText('after', ANALYZE_HELP)
-    .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string; jobs?: string }) => {
+    .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string; jobs?: string }, command: Command) => {
       const jobs = flags.jobs === undefined ? availableParallelism() : parseLimit(flags.jobs, '--jobs', true)!;
       if (jobs < 1) throw new UsageError(`--jobs: expected a whole number >= 1, got '${flags.jobs}'`);
       const dtypes = parseDtypes(flags.dtype);
       const functions = parseFunctions(flags.function);
       const algorithms = parseAlgorithms(flags.algorithm);
-      const algorithmsGiven = argv.some((a) => a === '-a' || a.startsWith('--algorithm'));
+      const algorithmsGiven = command.getOptionValueSource('algorithm') === 'cli';
       setStatus(
         await analyze(
           {
@@ -256,7 +256,7 @@ function oneName(text: string, flag: string): string {
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   let status = 0;
   try {
-    await program(io, argv, (code) => (status = code)).parseAsync(argv, { from: 'user' });
+    await program(io, (code) => (status = code)).parseAsync(argv, { from: 'user' });
   } catch (error) {
     const { code, message } = exitFor(error);
     if (message !== null) io.stderr.write(`${message}\n`);
