@@ -1,19 +1,34 @@
 import { InputError } from '../errors.js';
-import { meanBits } from '../metrics/bits-of-error.js';
-import { LISTED_ROWS_LIMIT } from '../metrics/summary.js';
-import { REPORT_SCHEMA, type InputReport, type Report, type ResultReport, type RowRef } from './report.js';
-import { verdictOf } from './verdict.js';
+import { HISTOGRAM_SIZE } from '../metrics/bits-of-error.js';
+import {
+  emptyInputFigures,
+  emptyInputShape,
+  mergeAnalysisSummary,
+  type AnalysisSummary,
+  type ResultSummary,
+  type WorstRow,
+} from '../metrics/summary.js';
+import { inputReport, REPORT_SCHEMA, type InputReport, type Report, type ResultReport, type RowRef } from './report.js';
 
 /**
- * Merges the reports of shards of one dataset into the report of the whole, exactly: counts and
- * sums add, maxima take the max, the exact sums of bits add (so meanBits is what one pass would
- * give), histograms add. Rows become shard-qualified ({shard, row, line}); ties go to the earlier
- * shard in merge order, as one pass over the shards in that order would decide.
+ * Merges the reports of shards of one dataset into the report of the whole, exactly, with the
+ * very merge `analyze --jobs` uses (mergeAnalysisSummary): each report is turned back into the
+ * mergeable summary it was rendered from, its rows numbered after the rows of the shards before
+ * it, the summaries merged, and the result rendered again, so ties go to the earlier shard as one
+ * pass over the shards in merge order would decide. Rows come out shard-qualified
+ * ({shard, row, line}, row and line within the shard).
  */
 export interface ShardReport {
   /** The report file, for messages. */
   file: string;
   report: Report;
+}
+
+interface Shard {
+  name: string;
+  rows: number;
+  /** The first row of this shard in the merged numbering. */
+  offset: number;
 }
 
 export function mergeReports(shards: ShardReport[]): { input: InputReport; selection: Report['selection'] } {
@@ -33,86 +48,100 @@ export function mergeReports(shards: ShardReport[]): { input: InputReport; selec
     if (input.classes !== classes) throw new InputError({ file }, `${input.path} has ${input.classes} classes, ${inputs[0].input.path} has ${classes}: not shards of one dataset`);
   }
   // A shard is named by its input's path, or by report file and path when paths repeat (stdin).
-  const paths = inputs.map(({ input }) => input.path);
-  const names = inputs.map(({ file, input }) => (paths.filter((p) => p === input.path).length > 1 ? `${file}:${input.path}` : input.path));
-  const qualify = (ref: RowRef | null, shard: number): RowRef | null => (ref === null ? null : { ...ref, shard: ref.shard ?? names[shard] });
-
-  const merged: InputReport = {
-    path: names.length === 1 ? names[0] : `${names.length} shards`,
-    format: [...new Set(inputs.map(({ input }) => input.format))].join(','),
-    shards: inputs.map(({ input }, i) => ({ path: names[i], rows: input.rows })),
-    rows: 0,
-    classes,
-    logits: { min: null, max: null, maxRowSpread: null, maxRowSpreadRow: null },
-    dtypes: inputs[0].input.dtypes.map((figures) => ({ ...figures, castOverflow: 0, castUnderflow: 0, nanRows: 0, posInfRows: 0, maskedRows: 0, ordinaryRows: 0, listedRows: [] })),
-    results: [],
-  };
-  inputs.forEach(({ input }, shard) => {
-    merged.rows += input.rows;
-    const logits = merged.logits;
-    if (input.logits.min !== null) logits.min = logits.min === null ? input.logits.min : Math.min(logits.min, input.logits.min);
-    if (input.logits.max !== null) logits.max = logits.max === null ? input.logits.max : Math.max(logits.max, input.logits.max);
-    if (input.logits.maxRowSpread !== null && (logits.maxRowSpread === null || input.logits.maxRowSpread > logits.maxRowSpread)) {
-      logits.maxRowSpread = input.logits.maxRowSpread;
-      logits.maxRowSpreadRow = qualify(input.logits.maxRowSpreadRow, shard);
+  // An input that is itself a merge brings its own shards.
+  const paths = inputs.flatMap(({ input }) => input.shards?.map((s) => s.path) ?? [input.path]);
+  const all: Shard[] = [];
+  let summary: AnalysisSummary | null = null;
+  for (const { file, input } of inputs) {
+    const own: Shard[] = (input.shards ?? [{ path: input.path, rows: input.rows }]).map((s) => ({
+      name: paths.filter((p) => p === s.path).length > 1 ? `${file}:${s.path}` : s.path,
+      rows: s.rows,
+      offset: 0,
+    }));
+    for (const shard of own) {
+      shard.offset = all.reduce((rows, s) => rows + s.rows, 0);
+      all.push(shard);
     }
-    input.dtypes.forEach((figures, d) => {
-      const into = merged.dtypes[d];
-      for (const key of ['castOverflow', 'castUnderflow', 'nanRows', 'posInfRows', 'maskedRows', 'ordinaryRows'] as const) into[key] += figures[key];
-      for (const listed of figures.listedRows) {
-        if (into.listedRows.length < LISTED_ROWS_LIMIT) into.listedRows.push({ ...qualify(listed, shard)!, kind: listed.kind });
-      }
-    });
+    const toGlobal = (ref: RowRef | null): WorstRow | null => {
+      if (ref === null) return null;
+      // A merged input's rows name their shard by its path in that input's own shards list.
+      const index = ref.shard === undefined ? 0 : Math.max(0, input.shards?.findIndex((s) => s.path === ref.shard) ?? 0);
+      const shard = own[index];
+      return { row: shard.offset + ref.row, line: ref.line ?? 0 };
+    };
+    const part = summaryOf(input, toGlobal);
+    if (summary === null) summary = part;
+    else mergeAnalysisSummary(summary, part);
+  }
+  const merged = inputReport(all.length === 1 ? all[0].name : `${all.length} shards`, { format: [...new Set(inputs.map(({ input }) => input.format))].join(',') }, summary!);
+  merged.shards = all.map((s) => ({ path: s.name, rows: s.rows }));
+  qualifyRows(merged, (ref) => {
+    const shard = [...all].reverse().find((s) => ref.row >= s.offset)!;
+    return { shard: shard.name, row: ref.row - shard.offset, line: ref.line };
   });
-  merged.results = inputs[0].input.results.map((_, r) => mergeResults(inputs.map(({ input }) => input.results[r]), qualify));
   return { input: merged, selection: first.report.selection };
 }
 
-function maxOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.max(a, b);
+/** The mergeable summary an input report was rendered from (src/report/report.ts in reverse). */
+function summaryOf(input: InputReport, toGlobal: (ref: RowRef | null) => WorstRow | null): AnalysisSummary {
+  const shape = emptyInputShape();
+  Object.assign(shape, {
+    rows: input.rows,
+    classes: input.classes,
+    minLogit: input.logits.min,
+    maxLogit: input.logits.max,
+    maxRowSpread: input.logits.maxRowSpread,
+    maxRowSpreadRow: toGlobal(input.logits.maxRowSpreadRow),
+  });
+  return {
+    input: shape,
+    inputs: input.dtypes.map((figures) => ({
+      ...emptyInputFigures(figures.dtype),
+      ...figures,
+      listedRows: figures.listedRows.map((listed) => ({ ...toGlobal(listed)!, kind: listed.kind as never })),
+    })),
+    results: input.results.map((result) => resultSummaryOf(result, toGlobal)),
+  };
 }
 
-function mergeResults(results: ResultReport[], qualify: (ref: RowRef | null, shard: number) => RowRef | null): ResultReport {
-  const first = results[0];
-  const out: ResultReport = structuredClone(first);
-  out.errors.worstRow = qualify(first.errors.worstRow, 0);
-  out.firstRows = Object.fromEntries(Object.entries(first.firstRows).map(([key, ref]) => [key, qualify(ref, 0)]));
-  let bitsSum = BigInt(first.errors.bitsSum);
-  results.slice(1).forEach((result, index) => {
-    const shard = index + 1;
-    if (result.function !== first.function || result.dtype !== first.dtype || result.algorithm !== first.algorithm) {
-      throw new InputError({ file: '<merge>' }, 'reports list their results in different orders: analyse every shard with the same logitcheck version and options');
-    }
-    out.rows += result.rows;
-    for (const key of ['overflow', 'underflow', 'invalid', 'divideByZero'] as const) out.flags[key] += result.flags[key];
-    for (const key of ['nan', 'inf', 'zero'] as const) out.wrong[key] += result.wrong[key];
-    for (const key of ['rows', 'nan', 'zero', 'negInf', 'posInf', 'finite'] as const) out.masked[key] += result.masked[key];
-    const e = out.errors;
-    const o = result.errors;
-    if (o.maxUlp !== null && (e.maxUlp === null || o.maxUlp > e.maxUlp)) e.worstRow = qualify(o.worstRow, shard);
-    e.maxUlp = maxOf(e.maxUlp, o.maxUlp);
-    e.maxAbs = maxOf(e.maxAbs, o.maxAbs);
-    e.maxRel = maxOf(e.maxRel, o.maxRel);
-    e.count += o.count;
-    bitsSum += BigInt(o.bitsSum);
-    for (let i = 0; i < o.bitsHistogram.length; i++) e.bitsHistogram[i] = (e.bitsHistogram[i] ?? 0) + o.bitsHistogram[i];
-    for (const [key, ref] of Object.entries(result.firstRows)) out.firstRows[key] ??= qualify(ref, shard);
-    if (out.softmax && result.softmax) {
-      out.softmax.rows += result.softmax.rows;
-      out.softmax.maxSumDev = maxOf(out.softmax.maxSumDev, result.softmax.maxSumDev);
-      out.softmax.argmaxFlips += result.softmax.argmaxFlips;
-    }
-  });
-  const e = out.errors;
-  e.bitsSum = bitsSum.toString();
-  // Derived figures, recomputed from the merged exact ones just as a single pass computes them.
-  const limb = 2n ** 52n;
-  e.meanBits = e.count === 0 ? null : meanBits({ high: Number(bitsSum / limb), low: Number(bitsSum % limb) }, e.count);
-  e.maxBits = e.maxUlp === null ? null : Math.log2(1 + e.maxUlp);
-  out.verdict = verdictOf(out);
-  return out;
+const LIMB = 2n ** 52n;
+
+function resultSummaryOf(result: ResultReport, toGlobal: (ref: RowRef | null) => WorstRow | null): ResultSummary {
+  const e = result.errors;
+  const bitsSum = BigInt(e.bitsSum);
+  const histogram = new Array<number>(HISTOGRAM_SIZE).fill(0);
+  e.bitsHistogram.forEach((count, bin) => (histogram[bin] = count));
+  return {
+    function: result.function,
+    dtype: result.dtype,
+    algorithm: result.algorithm,
+    rows: result.rows,
+    flags: { ...result.flags },
+    wrong: { ...result.wrong },
+    errors: {
+      count: e.count,
+      maxAbs: e.maxAbs ?? 0,
+      maxRel: e.maxRel ?? 0,
+      maxUlp: e.maxUlp ?? -1,
+      worstRow: toGlobal(e.worstRow),
+      bitsSum: { high: Number(bitsSum / LIMB), low: Number(bitsSum % LIMB) },
+      bitsHistogram: histogram,
+    },
+    firstRows: Object.fromEntries(Object.entries(result.firstRows).map(([key, ref]) => [key, toGlobal(ref)])) as ResultSummary['firstRows'],
+    softmax: result.softmax ? { rows: result.softmax.rows, maxSumDev: result.softmax.maxSumDev ?? 0, argmaxFlips: result.softmax.argmaxFlips } : undefined,
+    masked: { ...result.masked },
+  };
+}
+
+/** Rewrites every row reference of an input report. */
+function qualifyRows(input: InputReport, qualify: (ref: RowRef) => RowRef): void {
+  const map = (ref: RowRef | null) => (ref === null ? null : qualify(ref));
+  input.logits.maxRowSpreadRow = map(input.logits.maxRowSpreadRow);
+  for (const figures of input.dtypes) figures.listedRows = figures.listedRows.map((listed) => ({ ...qualify(listed), kind: listed.kind }));
+  for (const result of input.results) {
+    result.errors.worstRow = map(result.errors.worstRow);
+    for (const key of Object.keys(result.firstRows)) result.firstRows[key] = map(result.firstRows[key]);
+  }
 }
 
 /** JSON.parse reviver: the report writes non-finite numbers as these strings. */

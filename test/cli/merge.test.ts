@@ -52,6 +52,19 @@ describe('merge', () => {
     });
   });
 
+  test('a merged report merges again like its shards: merge(merge(a), b) = merge(a, b)', async () => {
+    const a = join(dir, 'a4.json');
+    const b = join(dir, 'b4.json');
+    const mergedA = join(dir, 'merged-a.json');
+    await runCli(['analyze', join(dir, 'a.csv'), '--dtype', 'bf16', '--format', 'json', '-o', a]);
+    await runCli(['analyze', join(dir, 'b.csv'), '--dtype', 'bf16', '--format', 'json', '-o', b]);
+    await runCli(['merge', a, '--format', 'json', '-o', mergedA]);
+    const direct = (await jsonReport(['merge', a, b])).report.inputs[0];
+    const nested = (await jsonReport(['merge', mergedA, b])).report.inputs[0];
+    expect(nested).toEqual(direct);
+    expect(direct.results.some((r: any) => r.errors.worstRow?.shard.endsWith('b.csv'))).toBe(true); // rows of both shards appear
+  });
+
   test('checks run on the merged figures and set the exit status; rows name their shard', async () => {
     const a = join(dir, 'a2.json');
     const b = join(dir, 'b2.json');
