@@ -41,11 +41,16 @@ interface DtypeState {
   rowFigures: RowFigures[];
 }
 
-function exactValues(capacity: number): ExactValues {
+/**
+ * Buffers for one function's exact values. `ownValues` only for logsumexp: softmax and
+ * log-softmax point hi, lo and exp2 at the reference's buffers (fillScaled).
+ */
+function exactValues(capacity: number, ownValues: boolean): ExactValues {
+  const valueCapacity = ownValues ? capacity : 0;
   return {
-    hi: new Float64Array(capacity),
-    lo: new Float64Array(capacity),
-    exp2: new Int32Array(capacity),
+    hi: new Float64Array(valueCapacity),
+    lo: new Float64Array(valueCapacity),
+    exp2: new Int32Array(valueCapacity),
     rounded: new Float64Array(capacity),
     roundedAbs: new Float64Array(capacity),
     roundedRel: new Float64Array(capacity),
@@ -87,9 +92,9 @@ export class Analysis {
         ordinaryNow: false,
         figures: emptyInputFigures(dtype),
         results: RESULT_KINDS.map((kind) => (selected[kind.id] ? emptyResultSummary(kind.function, dtype, kind.algorithm) : null)),
-        softmax: exactValues(0),
-        logSoftmax: exactValues(0),
-        logsumexp: exactValues(1),
+        softmax: exactValues(0, false),
+        logSoftmax: exactValues(0, false),
+        logsumexp: exactValues(1, true),
         rowFigures: RESULT_KINDS.map(() => new RowFigures()),
       };
     });
@@ -293,8 +298,8 @@ export class Analysis {
     this.capacity = length;
     for (const state of this.states) {
       state.cast = new Float64Array(length);
-      state.softmax = exactValues(length);
-      state.logSoftmax = exactValues(length);
+      state.softmax = exactValues(length, false);
+      state.logSoftmax = exactValues(length, false);
     }
   }
 }
