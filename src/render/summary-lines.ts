@@ -1,5 +1,5 @@
 // The input summary and checks as plain sentences, shared by the table and Markdown renderers.
-import { describeRow } from '../report/findings.js';
+import { describeRow, plural } from '../report/findings.js';
 import type { CheckOutcome } from '../report/checks.js';
 import type { InputReport } from '../report/report.js';
 import { formatFigure } from './cells.js';
@@ -24,21 +24,17 @@ export function inputLines(input: InputReport): string[] {
   }
   for (const figures of input.dtypes) {
     const parts: string[] = [];
-    if (figures.castOverflow > 0) parts.push(`${count(figures.castOverflow, 'logit')} ${figures.castOverflow === 1 ? 'overflows' : 'overflow'} to Inf on the cast`);
-    if (figures.castUnderflow > 0) parts.push(`${count(figures.castUnderflow, 'logit')} ${figures.castUnderflow === 1 ? 'underflows' : 'underflow'} to 0 on the cast`);
-    if (figures.maskedRows > 0) parts.push(`${count(figures.maskedRows, 'fully masked row')}`);
-    if (figures.nanRows > 0) parts.push(`${count(figures.nanRows, 'row')} with NaN (excluded)`);
-    if (figures.posInfRows > 0) parts.push(`${count(figures.posInfRows, 'row')} with +Inf (excluded)`);
+    if (figures.castOverflow > 0) parts.push(`${plural(figures.castOverflow, 'logit')} ${figures.castOverflow === 1 ? 'overflows' : 'overflow'} to Inf on the cast`);
+    if (figures.castUnderflow > 0) parts.push(`${plural(figures.castUnderflow, 'logit')} ${figures.castUnderflow === 1 ? 'underflows' : 'underflow'} to 0 on the cast`);
+    if (figures.maskedRows > 0) parts.push(`${plural(figures.maskedRows, 'fully masked row')}`);
+    if (figures.nanRows > 0) parts.push(`${plural(figures.nanRows, 'row')} with NaN (excluded)`);
+    if (figures.posInfRows > 0) parts.push(`${plural(figures.posInfRows, 'row')} with +Inf (excluded)`);
     if (parts.length > 0) {
       const first = figures.listedRows[0];
       lines.push(`${figures.dtype}: ${parts.join(', ')}${first ? `; first: ${describeRow(first)} (${first.kind})` : ''}`);
     }
   }
   return lines;
-}
-
-function count(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
 export function checkLines(outcome: CheckOutcome, limit = 10): string[] {

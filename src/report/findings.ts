@@ -51,7 +51,8 @@ const KINDS: Kind[] = [
   },
 ];
 
-function plural(n: number, unit: string): string {
+/** "1 row", "3 rows", "2 probabilities". */
+export function plural(n: number, unit: string): string {
   if (unit === 'probability') return `${n} ${n === 1 ? 'probability' : 'probabilities'}`;
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
