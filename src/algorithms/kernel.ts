@@ -35,6 +35,8 @@ export class FormatKernel {
   private shiftedExp = new Float64Array(0); // t_j = exp(d_j)
   /** The flags of the last sum (sumLeftToRight returns the sum itself). */
   private sumFlagBits = 0;
+  /** The flags of the last onlineStep. */
+  private stepFlagBits = 0;
   private readonly splitter: number;
   private readonly minNormal: number;
   private readonly maxFinite: number;
@@ -109,7 +111,7 @@ export class FormatKernel {
 
     if (this.wantSum) this.finishMaxShift(length, max, shiftFlagBits);
     if (this.wantSumExcludingMax) this.finishLog1p(x, length, max, argmax, excludingMaxFlagBits, shiftFlagBits, subFlagBits);
-    if (this.wantOnline) this.runOnline(x, length, max, subFlagBits, expFlagBits);
+    if (this.wantOnline) this.runOnline(x, length, max, argmax, subFlagBits, expFlagBits, subAfter | expAfter);
   }
 
   /** max-shift: softmax_i = t_i / s; log-softmax_i = d_i - log(s); LSE = m + log(s); log-of-softmax: log(t_i / s). */
@@ -170,8 +172,8 @@ export class FormatKernel {
    * A row that starts with -Infinity makes -Infinity - -Infinity = NaN in the first step.
    * The outputs reuse d_i and t_i: the final running maximum M equals m.
    */
-  private runOnline(x: Float64Array, length: number, max: number, subFlagBits: number, expFlagBits: number): void {
-    const denominator = this.onlineDenominator(x, length, max);
+  private runOnline(x: Float64Array, length: number, max: number, argmax: number, subFlagBits: number, expFlagBits: number, afterMaxFlagBits: number): void {
+    const denominator = this.onlineDenominator(x, length, max, argmax, afterMaxFlagBits);
     const recurrenceFlagBits = this.sumFlagBits;
     const logDenominator = this.round(Math.log(denominator));
     const logFlagBits = logFlags(denominator, logDenominator, this.minNormal);
@@ -184,44 +186,73 @@ export class FormatKernel {
     this.flags[R.logsumexpOnline] = recurrenceFlagBits | logFlagBits | addFlags(max, logDenominator, lse, this.minNormal);
   }
 
-  /** D_K of the online recurrence; its flags go to sumFlagBits. */
-  private onlineDenominator(x: Float64Array, length: number, max: number): number {
+  /**
+   * D_K of the online recurrence; its flags go to sumFlagBits. `afterMaxFlagBits`: the flags of
+   * d_j and t_j for j > argmax.
+   *
+   * Past the first maximum (j > argmax, on a row whose maximum is finite) every step is
+   * M_j = m, exp(M_{j-1} - M_j) = exp(0) = 1 exactly, D_{j-1} * 1 = D_{j-1} exactly (D >= 1 from
+   * argmax on, so no flag), and exp(x_j - M_j) is max-shift's own t_j: the step is the rounded
+   * addition D_j = D_{j-1} + t_j and nothing else. Those steps are done as a plain sum, which
+   * changes no value and no flag (the flags of d_j and t_j are added from afterMaxFlagBits), and
+   * halves the recurrence's cost on average. A masked row (m = -Infinity) takes the full
+   * recurrence everywhere: there M_{j-1} - M_j is NaN.
+   */
+  private onlineDenominator(x: Float64Array, length: number, max: number, argmax: number, afterMaxFlagBits: number): number {
     const minNormal = this.minNormal;
-    const shifted = this.shifted;
-    const shiftedExp = this.shiftedExp;
+    const fullTo = max - max === 0 ? argmax + 1 : length;
     let runningMax = -Infinity;
     let denominator = 0;
     let flagBits = 0;
-    for (let j = 0; j < length; j++) {
-      const nextMax = Math.max(runningMax, x[j]);
-      const rescaleExponent = this.round(runningMax - nextMax);
-      // Two shortcuts that change no value and no flag, only the cost: exp(0) is exactly 1, and
-      // once the running maximum is the row's maximum, x_j - M_j and its exp are the very
-      // operations max-shift already did (d_j, t_j).
-      const rescale = rescaleExponent === 0 ? 1 : this.round(Math.exp(rescaleExponent));
-      const rescaled = this.round(denominator * rescale);
-      let termExponent: number;
-      let term: number;
-      if (nextMax === max) {
-        termExponent = shifted[j];
-        term = shiftedExp[j];
+    for (let j = 0; j < fullTo; j++) {
+      const xj = x[j];
+      if (xj <= runningMax && runningMax - runningMax === 0) {
+        // The running maximum stays (finite): exp(M - M) = 1 exactly and D * 1 = D exactly,
+        // with no flag (D is NaN, +Infinity or >= 1 once a finite logit was seen), so the step
+        // is D + exp(x_j - M), three rounded operations. Kept apart from the rare steps that
+        // move the maximum, so that this loop stays small enough for V8 to inline its rounding.
+        const termExponent = this.round(xj - runningMax);
+        const term = this.round(Math.exp(termExponent));
+        const next = this.round(denominator + term);
+        flagBits |= addFlags(xj, runningMax, termExponent, minNormal) | expFlags(termExponent, term, minNormal) | addFlags(denominator, term, next, minNormal);
+        denominator = next;
       } else {
-        termExponent = this.round(x[j] - nextMax);
-        term = this.round(Math.exp(termExponent));
+        const nextMax = Math.max(runningMax, xj);
+        denominator = this.onlineStep(xj, runningMax, nextMax, denominator, nextMax === max ? j : -1);
+        flagBits |= this.stepFlagBits;
+        runningMax = nextMax;
       }
-      const next = this.round(rescaled + term);
-      flagBits |=
-        addFlags(runningMax, nextMax, rescaleExponent, minNormal) |
-        expFlags(rescaleExponent, rescale, minNormal) |
-        mulFlags(denominator, rescale, rescaled, minNormal) |
-        addFlags(x[j], nextMax, termExponent, minNormal) |
-        expFlags(termExponent, term, minNormal) |
-        addFlags(rescaled, term, next, minNormal);
-      denominator = next;
-      runningMax = nextMax;
+    }
+    if (fullTo < length) {
+      denominator = this.addEach(this.shiftedExp, fullTo, length, denominator);
+      flagBits |= this.sumFlagBits | afterMaxFlagBits;
     }
     this.sumFlagBits = flagBits;
     return denominator;
+  }
+
+  /**
+   * One step of the online recurrence in full, for the steps that move the running maximum (or
+   * start from -Infinity): D * exp(M_{j-1} - M_j) + exp(x_j - M_j). `atMax` is j when
+   * M_j is the row's maximum (then x_j - M_j and its exp are max-shift's d_j and t_j), else -1.
+   * Its flags go to stepFlagBits.
+   */
+  private onlineStep(xj: number, runningMax: number, nextMax: number, denominator: number, atMax: number): number {
+    const minNormal = this.minNormal;
+    const rescaleExponent = this.round(runningMax - nextMax);
+    const rescale = rescaleExponent === 0 ? 1 : this.round(Math.exp(rescaleExponent)); // exp(0) is exactly 1
+    const rescaled = this.round(denominator * rescale);
+    const termExponent = atMax >= 0 ? this.shifted[atMax] : this.round(xj - nextMax);
+    const term = atMax >= 0 ? this.shiftedExp[atMax] : this.round(Math.exp(termExponent));
+    const next = this.round(rescaled + term);
+    this.stepFlagBits =
+      addFlags(runningMax, nextMax, rescaleExponent, minNormal) |
+      expFlags(rescaleExponent, rescale, minNormal) |
+      mulFlags(denominator, rescale, rescaled, minNormal) |
+      addFlags(xj, nextMax, termExponent, minNormal) |
+      expFlags(termExponent, term, minNormal) |
+      addFlags(rescaled, term, next, minNormal);
+    return next;
   }
 
   // ---- loop primitives: one rounded operation over a range, returning the flags it raised ----
@@ -308,6 +339,21 @@ export class FormatKernel {
         started = true;
         continue;
       }
+      const next = this.round(sum + t);
+      flagBits |= addFlags(sum, t, next, minNormal);
+      sum = next;
+    }
+    this.sumFlagBits = flagBits;
+    return sum;
+  }
+
+  /** start + values[from] + ... + values[to - 1], left to right. Its flags go to sumFlagBits. */
+  private addEach(values: Float64Array, from: number, to: number, start: number): number {
+    const minNormal = this.minNormal;
+    let flagBits = 0;
+    let sum = start;
+    for (let j = from; j < to; j++) {
+      const t = values[j];
       const next = this.round(sum + t);
       flagBits |= addFlags(sum, t, next, minNormal);
       sum = next;

@@ -22,7 +22,14 @@ export function roundToPrecision(x: number, splitter: number, minNormal: number,
   const t = splitter * x;
   const rounded = t - (t - x);
   // One test for the common case: a normal, finite result from a normal input. NaN fails it.
-  if (Math.abs(rounded) <= maxFinite && Math.abs(x) >= minNormal) return rounded;
+  const magnitude = Math.abs(x);
+  if (Math.abs(rounded) <= maxFinite && magnitude >= minNormal) return rounded;
+  if (magnitude < minNormal && x !== 0) {
+    // The subnormal range, here rather than in the function below: in float16 and bfloat16 many
+    // exponentials land there, and a call that V8 does not inline boxes its double argument.
+    const roundedMagnitude = (magnitude / subnormalQuantum + TWO_POW_52 - TWO_POW_52) * subnormalQuantum;
+    return x < 0 ? -roundedMagnitude : roundedMagnitude;
+  }
   return roundOutsideNormalRange(x, minNormal, maxFinite, subnormalQuantum);
 }
 
