@@ -3,7 +3,7 @@ import type { Dtype, Format } from './format.js';
 
 export type { Dtype, ExpThresholds, Format } from './format.js';
 export { DTYPES } from './format.js';
-export { roundDoubleDouble, roundScaledDoubleDouble } from './round-double-double.js';
+export { roundDoubleDouble, roundDoubleDoubleEach, roundScaledDoubleDouble } from './round-double-double.js';
 
 // exp thresholds: SPEC §1, for a correctly rounded exp (20 digits).
 /** IEEE binary64, the host format. */

@@ -91,8 +91,12 @@ export class RowFigures {
   /** Histogram bins of the elements that were not correctly rounded, binCount of them. */
   bins = new Int32Array(0);
   binCount = 0;
-  /** softmax on an all-finite row: |exact sum - 1| and whether the argmax moved (see Analysis). */
-  sumDeviation = 0;
+  /**
+   * softmax on an all-finite row: |exact sum - 1| (NaN until computed: only when the upper bound
+   * could raise a maximum), an upper bound of it, and whether the argmax moved (see Analysis).
+   */
+  sumDeviation = NaN;
+  sumDeviationBound = 0;
   argmaxFlipped = false;
 }
 

@@ -1,10 +1,10 @@
 import { FormatKernel, type Selection } from '../algorithms/kernel.js';
 import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
-import { FORMATS, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
+import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
 import { absoluteError, accumulateMasked, applyRow, fillSpacing, measureRow, relativeError, RowFigures, type ExactValues } from './accumulate.js';
-import { ExactSum } from './exact-sum.js';
+import { ExactSum, sumDeviationUpperBound } from './exact-sum.js';
 import {
   emptyInputFigures,
   emptyInputShape,
@@ -248,7 +248,12 @@ export class Analysis {
       if (fn === 'softmax' && figures.allFinite) {
         const softmax = result.softmax!;
         softmax.rows++;
-        if (figures.sumDeviation > softmax.maxSumDev) softmax.maxSumDev = figures.sumDeviation;
+        if (figures.sumDeviationBound > softmax.maxSumDev) {
+          // This row may raise the maximum: its exact deviation decides (computed once for a
+          // row and its twins, whose outputs are the same).
+          if (figures.sumDeviation !== figures.sumDeviation) figures.sumDeviation = this.exactSumDeviation(output, length);
+          if (figures.sumDeviation > softmax.maxSumDev) softmax.maxSumDev = figures.sumDeviation;
+        }
         if (figures.argmaxFlipped) {
           softmax.argmaxFlips++;
           result.firstRows.argmaxFlip ??= { row, line };
@@ -279,18 +284,22 @@ export class Analysis {
     return -1;
   }
 
-  /** maxSumDev (the exact sum of the outputs, minus 1) and the argmax, on a row of finite outputs. */
+  /** An upper bound of the row's sum deviation (the exact one comes later, if needed) and whether the argmax moved, on a row of finite outputs. */
   private measureSoftmaxRow(figures: RowFigures, output: Float64Array, length: number, exactArgmax: number): void {
-    const sum = this.exactSum;
-    sum.reset(-1);
+    figures.sumDeviation = NaN;
+    figures.sumDeviationBound = sumDeviationUpperBound(output, length);
     let argmax = 0;
-    for (let i = 0; i < length; i++) {
-      sum.add(output[i]);
-      if (output[i] > output[argmax]) argmax = i;
-    }
-    figures.sumDeviation = Math.abs(sum.value());
+    for (let i = 0; i < length; i++) if (output[i] > output[argmax]) argmax = i;
     // The exact softmax is increasing in x_i, so its argmax (ties: lowest index) is the row's.
     figures.argmaxFlipped = argmax !== exactArgmax;
+  }
+
+  /** |sum_i output[i] - 1|, the sum exact and the result rounded once. */
+  private exactSumDeviation(output: Float64Array, length: number): number {
+    const sum = this.exactSum;
+    sum.reset(-1);
+    for (let i = 0; i < length; i++) sum.add(output[i]);
+    return Math.abs(sum.value());
   }
 
   private ensureCapacity(length: number): void {
@@ -318,14 +327,20 @@ function fillScaled(exact: ExactValues, format: Format, hi: Float64Array, lo: Fl
 }
 
 function fillRounded(exact: ExactValues, format: Format, length: number): void {
+  roundDoubleDoubleEach(format, exact.hi, exact.lo, exact.exp2, exact.rounded, length);
+  const { hi: his, lo: los, exp2: exps, rounded: roundeds, roundedAbs, roundedRel } = exact;
   for (let i = 0; i < length; i++) {
-    const hi = exact.hi[i];
-    const lo = exact.lo[i];
-    const exp2 = exact.exp2[i];
-    const rounded = roundScaledDoubleDouble(format, hi, lo, exp2);
-    exact.rounded[i] = rounded;
-    exact.roundedAbs[i] = absoluteError(rounded, hi, lo, exp2);
-    exact.roundedRel[i] = relativeError(rounded, hi, lo, exp2);
+    const hi = his[i];
+    const rounded = roundeds[i];
+    if (exps[i] === 0) {
+      // Written out (absoluteError, relativeError below): a call that returns a double boxes it.
+      const abs = Math.abs(rounded - hi - los[i]);
+      roundedAbs[i] = abs;
+      roundedRel[i] = hi === 0 ? 0 : abs / Math.abs(hi);
+    } else {
+      roundedAbs[i] = absoluteError(rounded, hi, los[i], exps[i]);
+      roundedRel[i] = relativeError(rounded, hi, los[i], exps[i]);
+    }
     fillSpacing(exact, format, i);
   }
 }

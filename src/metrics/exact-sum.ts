@@ -64,3 +64,33 @@ export class ExactSum {
     this.partials = larger;
   }
 }
+
+const U = 2 ** -53;
+
+/**
+ * An upper bound of |sum_i values[i] - 1| for finite, non-negative values (softmax outputs), from
+ * one compensated pass: TwoSum keeps each addition's exact error, and the errors are added up in
+ * float64 (Ogita, Rump and Oishi's Sum2, "Accurate sum and dot product", SIAM J. Sci. Comput.
+ * 26(6), 2005, without its final rounding). Then sum + errors is within 2 (n u)^2 sum of the
+ * exact sum (their Proposition 4.5, with room to spare), and the bound below adds that, the
+ * rounding of the two last operations, and 2^-1074.
+ *
+ * The exact deviation (ExactSum) is several times dearer; it is needed only on a row whose bound
+ * exceeds the maximum so far, which after the first rows is almost none.
+ */
+export function sumDeviationUpperBound(values: Float64Array, length: number): number {
+  let sum = 0;
+  let errors = 0;
+  for (let i = 0; i < length; i++) {
+    const x = values[i];
+    const next = sum + x;
+    const virtual = next - sum;
+    errors += sum - (next - virtual) + (x - virtual);
+    sum = next;
+  }
+  const nu = length * U;
+  const compensation = 2 * nu * nu * sum;
+  const offset = sum - 1; // exact for sum in [0.5, 2] (Sterbenz), else within u |sum - 1|
+  const deviation = Math.abs(offset + errors);
+  return (deviation + compensation + Math.abs(offset) * U) * (1 + 4 * U) + Number.MIN_VALUE;
+}
