@@ -9,6 +9,32 @@ export type Selection = ReadonlyArray<boolean>; // indexed by result id (R)
 export const SELECT_ALL: Selection = new Array<boolean>(RESULT_COUNT).fill(true);
 
 /**
+ * The row buffers a kernel writes: its outputs and the shifted values d_j and t_j. Kernels that
+ * run one after another and whose outputs are read before the next runs (Analysis runs one per
+ * format on each row) can share one set, so that memory at long rows (K = 131072: 12 K doubles
+ * per set, 12.6 MB) does not grow with the number of formats.
+ */
+export class KernelBuffers {
+  /** outputs[id] holds the row's output for result id; logsumexp results have length 1. */
+  readonly outputs: Float64Array[] = [];
+  shifted = new Float64Array(0); // d_j = x_j - m
+  shiftedExp = new Float64Array(0); // t_j = exp(d_j)
+  private capacity = 0;
+
+  constructor() {
+    for (let id = 0; id < RESULT_COUNT; id++) this.outputs.push(new Float64Array(id >= R.logsumexpNaive ? 1 : 0));
+  }
+
+  ensureCapacity(length: number): void {
+    if (length <= this.capacity) return;
+    this.capacity = length;
+    this.shifted = new Float64Array(length);
+    this.shiftedExp = new Float64Array(length);
+    for (let id = 0; id < R.logsumexpNaive; id++) this.outputs[id] = new Float64Array(length);
+  }
+}
+
+/**
  * Every algorithm of SPEC section 4 on one row, in one format, each + - * / exp log log1p rounded
  * once to the format, sums left to right. The work is fused: the shifted exponentials
  * t_j = exp(x_j - m) serve max-shift, log-of-softmax, log1p, exp-lse and (because the online
@@ -24,15 +50,14 @@ export const SELECT_ALL: Selection = new Array<boolean>(RESULT_COUNT).fill(true)
  * excluded from the analysis before they get here (`compute` runs it on them anyway).
  */
 export class FormatKernel {
-  /** outputs[id] holds the row's output for result id; logsumexp results have length 1. */
-  readonly outputs: Float64Array[] = [];
+  /** outputs[id] holds the row's output for result id (until the next run of a kernel sharing the buffers); logsumexp results have length 1. */
+  readonly outputs: Float64Array[];
   /** flags[id]: the OR of the IEEE flags raised by the operations result id used on the row. */
   readonly flags = new Int32Array(RESULT_COUNT);
   /** The first index of the row's maximum (ties: lowest index). */
   argmax = 0;
-  private capacity = 0;
-  private shifted = new Float64Array(0); // d_j = x_j - m
-  private shiftedExp = new Float64Array(0); // t_j = exp(d_j)
+  private shifted = new Float64Array(0); // d_j = x_j - m, from the buffers
+  private shiftedExp = new Float64Array(0); // t_j = exp(d_j), from the buffers
   /** The flags of the last sum (sumLeftToRight returns the sum itself). */
   private sumFlagBits = 0;
   /** The flags of the last onlineStep. */
@@ -49,7 +74,9 @@ export class FormatKernel {
   constructor(
     readonly format: Format,
     readonly selection: Selection = SELECT_ALL,
+    private readonly buffers: KernelBuffers = new KernelBuffers(),
   ) {
+    this.outputs = buffers.outputs;
     this.splitter = format.splitter;
     this.minNormal = format.minNormal;
     this.maxFinite = format.maxFinite;
@@ -59,7 +86,6 @@ export class FormatKernel {
     this.wantSum = any(R.softmaxMaxShift, R.logSoftmaxMaxShift, R.logSoftmaxLogOfSoftmax, R.logsumexpMaxShift);
     this.wantSumExcludingMax = any(R.softmaxLog1p, R.softmaxExpLse, R.logSoftmaxLog1p, R.logsumexpLog1p);
     this.wantOnline = any(R.softmaxOnline, R.logSoftmaxOnline, R.logsumexpOnline);
-    for (let id = 0; id < RESULT_COUNT; id++) this.outputs.push(new Float64Array(id >= R.logsumexpNaive ? 1 : 0));
   }
 
   run(x: Float64Array, length: number): void {
@@ -363,10 +389,8 @@ export class FormatKernel {
   }
 
   private ensureCapacity(length: number): void {
-    if (length <= this.capacity) return;
-    this.capacity = length;
-    this.shifted = new Float64Array(length);
-    this.shiftedExp = new Float64Array(length);
-    for (let id = 0; id < R.logsumexpNaive; id++) this.outputs[id] = new Float64Array(length);
+    this.buffers.ensureCapacity(length);
+    this.shifted = this.buffers.shifted;
+    this.shiftedExp = this.buffers.shiftedExp;
   }
 }
