@@ -146,17 +146,22 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
     }
     if (zeroCheck && c === 0) zero++;
     const scale = exp2[i];
-    let abs: number;
-    let rel: number;
     if (scale === 0) {
-      abs = Math.abs(c - e - lo[i]); // written out: this loop must not call out with doubles
-      rel = e === 0 ? 0 : abs / Math.abs(e);
+      const abs = Math.abs(c - e - lo[i]); // written out: this loop must not call out with doubles
+      if (abs > maxAbs) maxAbs = abs;
+      // The division only where the quotient may exceed maxRel: the threshold is below
+      // maxRel |e| whenever that product is normal (two roundings, each within 2^-53).
+      const threshold = maxRel * Math.abs(e) * (1 - 2 ** -50);
+      if (e !== 0 && (abs >= threshold || threshold < 2 ** -1000)) {
+        const rel = abs / Math.abs(e);
+        if (rel > maxRel) maxRel = rel;
+      }
     } else {
-      abs = absoluteError(c, e, lo[i], scale);
-      rel = relativeError(c, e, lo[i], scale);
+      const abs = absoluteError(c, e, lo[i], scale);
+      const rel = relativeError(c, e, lo[i], scale);
+      if (abs > maxAbs) maxAbs = abs;
+      if (rel > maxRel) maxRel = rel;
     }
-    if (abs > maxAbs) maxAbs = abs;
-    if (rel > maxRel) maxRel = rel;
     const magnitude = Math.abs(c);
     const low = binadeLow[i];
     const ulps =
