@@ -74,6 +74,8 @@ export class Analysis {
   private softmax = exactValues(0, false);
   private logSoftmax = exactValues(0, false);
   private readonly logsumexp = exactValues(1, true);
+  /** Per result id: the selected results of the same function before it, which may be its twins on a row. */
+  private readonly twinCandidates: number[][];
   /** Per result id: what its outputs added on the current row, in the format being analysed. */
   private readonly rowFigures: RowFigures[] = RESULT_KINDS.map(() => new RowFigures());
 
@@ -85,6 +87,7 @@ export class Analysis {
     this.wantSoftmax = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'softmax');
     this.wantLogSoftmax = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'log-softmax');
     this.wantLogsumexp = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'logsumexp');
+    this.twinCandidates = RESULT_KINDS.map((kind) => RESULT_KINDS.filter((other) => other.id < kind.id && selected[other.id] && other.function === kind.function).map((other) => other.id));
     this.states = selection.dtypes.map((dtype) => {
       const format = FORMATS[dtype];
       return {
@@ -224,7 +227,7 @@ export class Analysis {
       if (bits !== 0) {
         // No allocation here: this runs for every result of every row.
         for (let f = 0; f < FLAG_NAMES.length; f++) {
-          if ((bits & FLAG_BITS[FLAG_NAMES[f]]) === 0) continue;
+          if ((bits & FLAG_BIT_LIST[f]) === 0) continue;
           const name = FLAG_NAMES[f];
           result.flags[name]++;
           result.firstRows[name] ??= { row, line };
@@ -264,11 +267,11 @@ export class Analysis {
 
   /** The id of an earlier selected result of the same function whose outputs on this row equal id's, or -1. */
   private identicalEarlier(state: DtypeState, id: number, count: number): number {
-    const fn = RESULT_KINDS[id].function;
     const outputs = state.kernel.outputs;
     const mine = outputs[id];
-    for (let other = 0; other < id; other++) {
-      if (state.results[other] === null || RESULT_KINDS[other].function !== fn) continue;
+    const candidates = this.twinCandidates[id];
+    for (let c = 0; c < candidates.length; c++) {
+      const other = candidates[c];
       const theirs = outputs[other];
       let same = true;
       for (let i = 0; i < count; i++) {
@@ -310,6 +313,9 @@ export class Analysis {
     this.logSoftmax = exactValues(length, false);
   }
 }
+
+/** FLAG_BITS in FLAG_NAMES order, read by index in the per-result loop. */
+const FLAG_BIT_LIST: readonly number[] = FLAG_NAMES.map((name) => FLAG_BITS[name]);
 
 function sameRow(a: Float64Array, b: Float64Array, length: number): boolean {
   for (let j = 0; j < length; j++) if (!Object.is(a[j], b[j])) return false;
