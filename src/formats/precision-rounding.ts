@@ -6,7 +6,7 @@
  * Normal range: Veltkamp's splitting (Dekker 1971): with splitter = 2^(53-p) + 1,
  * t = splitter * x and t - (t - x) is x rounded to p significant bits, to nearest even (Boldo,
  * "Pitfalls of a full floating-point proof", IJCAR 2006, for the tie case); it is symmetric in
- * the sign, so no Math.abs is needed on the fast path. Below the normal range: an exact scaled
+ * the sign, so no Math.abs is needed on the fast path. Below the normal range: an exact
  * round-half-even to the subnormal quantum. test/formats checks every value, neighbour and
  * midpoint of both 16-bit formats against exact BigInt rounding.
  *
@@ -25,23 +25,23 @@ export function roundToPrecision(x: number, splitter: number, minNormal: number,
   const magnitude = Math.abs(x);
   if (Math.abs(rounded) <= maxFinite && magnitude >= minNormal) return rounded;
   if (magnitude < minNormal && x !== 0) {
-    // The subnormal range, here rather than in the function below: in float16 and bfloat16 many
-    // exponentials land there, and a call that V8 does not inline boxes its double argument.
-    const roundedMagnitude = (magnitude / subnormalQuantum + TWO_POW_52 - TWO_POW_52) * subnormalQuantum;
+    // The subnormal range, here rather than in a function of its own: in float16 and bfloat16
+    // many exponentials land there, and a call that V8 does not inline boxes its argument.
+    // Rounding to a multiple of the quantum q, ties to even, by adding and taking away
+    // C = 2^52 q, whose spacing is q (exact: C is a power of two; |x| < minNormal < C / 2).
+    // A multiplication where a division by q would also do, at several times the cost.
+    const magic = subnormalQuantum * TWO_POW_52;
+    const roundedMagnitude = magnitude + magic - magic;
     return x < 0 ? -roundedMagnitude : roundedMagnitude;
   }
-  return roundOutsideNormalRange(x, minNormal, maxFinite, subnormalQuantum);
+  return roundOutsideNormalRange(x, minNormal, maxFinite);
 }
 
-function roundOutsideNormalRange(x: number, minNormal: number, maxFinite: number, subnormalQuantum: number): number {
+/** NaN, zeros, float64 values above 2^1023 (where splitter * x overflows), and overflow. */
+function roundOutsideNormalRange(x: number, minNormal: number, maxFinite: number): number {
   if (x !== x || x === 0) return x; // NaN, and zeros keep their sign
   const magnitude = Math.abs(x);
-  // Only float64 gets here with a value in range: splitter * x overflowed (|x| > 2^1023).
   if (magnitude <= maxFinite && magnitude >= minNormal) return x;
-  if (magnitude < minNormal) {
-    const rounded = (magnitude / subnormalQuantum + TWO_POW_52 - TWO_POW_52) * subnormalQuantum;
-    return x < 0 ? -rounded : rounded;
-  }
   // Past the overflow midpoint (for a narrow format, splitter * x overflowing is far past it).
   return x < 0 ? -Infinity : Infinity;
 }

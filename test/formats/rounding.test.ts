@@ -92,9 +92,16 @@ describe('float32 and float64 rounding', () => {
     );
   });
 
-  test('float64 rounding is the identity, keeping -0', () => {
+  test('float64 rounding is the identity, keeping -0, subnormals and values above 2^1023 included', () => {
     expect(Object.is(float64.round(-0), -0)).toBe(true);
     expect(float64.round(0.1)).toBe(0.1);
+    for (const x of [Number.MIN_VALUE, -Number.MIN_VALUE, 3 * Number.MIN_VALUE, 2 ** -1023 + Number.MIN_VALUE, 2 ** -1022 - Number.MIN_VALUE, Number.MAX_VALUE, -(2 ** 1023)]) {
+      expect(float64.round(x)).toBe(x);
+    }
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), (x) => Object.is(float64.round(x), x)),
+      { numRuns: 100_000 },
+    );
   });
 
   test('special values: NaN stays NaN, infinities and signed zeros are kept, for every format', () => {
