@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { f16round } from '@petamoriken/float16';
-import { bfloat16, float16, float32, float64, FORMATS, roundDoubleDouble, type Format } from '../../src/formats/index.js';
+import { bfloat16, float16, float32, float64, FORMATS, roundDoubleDouble, roundDoubleDoubleEach, type Format } from '../../src/formats/index.js';
 import { allNonNegativeValues, exactRound, nextDown, nextUp } from '../support/exact-rounding.js';
 
 const sixteenBit = [
@@ -130,6 +130,40 @@ function nextUp32(f: number): number {
   view.setUint32(0, f > 0 ? bits + 1 : bits - 1);
   return view.getFloat32(0);
 }
+
+describe('roundDoubleDoubleEach: the per-row loop gives the hand-derived roundings', () => {
+  // [format, hi, lo, exp2, expected]: midpoints decided by lo, ties to even, the overflow
+  // midpoint, float64 (hi itself), and scaled values below float64's range.
+  const cases: Array<[Format, number, number, number, number]> = [
+    [float16, 1 + 2 ** -11, 0, 0, 1],
+    [float16, 1 + 2 ** -11, 2 ** -80, 0, 1 + 2 ** -10],
+    [float16, 1 + 2 ** -11, -(2 ** -80), 0, 1],
+    [float16, -(1 + 2 ** -11), -(2 ** -80), 0, -(1 + 2 ** -10)],
+    [float16, 1 + 3 * 2 ** -11, 0, 0, 1 + 2 ** -9],
+    [float16, 1 + 3 * 2 ** -11, -(2 ** -80), 0, 1 + 2 ** -10],
+    [float16, 65520, 0, 0, Infinity],
+    [float16, 65520, -(2 ** -40), 0, 65504],
+    [float16, 2 ** -25, 2 ** -90, 0, 2 ** -24], // the subnormal midpoint between 0 and 2^-24
+    [float16, 2 ** -25, -(2 ** -90), 0, 0],
+    [bfloat16, 1 + 2 ** -8, 2 ** -70, 0, 1 + 2 ** -7],
+    [float32, 0.1, 2 ** -60, 0, Math.fround(0.1)],
+    [float64, 0.1, 2 ** -60, 0, 0.1],
+    [float64, 1.5, 2 ** -60, -1100, 0], // 1.5 * 2^-1100: below half of 2^-1074
+    [float64, 1.5, 0, -1073, 2 ** -1073 + 2 ** -1074], // 1.5 * 2^-1073 = 3 * 2^-1074, exact
+    [float16, 1.5, 0, -1100, 0],
+  ];
+  test.each(cases.map(([format, hi, lo, exp2, expected]) => ({ dtype: format.dtype, hi, lo, exp2, expected })))(
+    '$dtype: ($hi + $lo) * 2^$exp2 -> $expected',
+    ({ dtype, hi, lo, exp2, expected }) => {
+      const format = [float64, float32, float16, bfloat16].find((f) => f.dtype === dtype)!;
+      // Two elements, so that the loop runs over a neighbour too.
+      const out = new Float64Array(2);
+      roundDoubleDoubleEach(format, Float64Array.of(0.75, hi), Float64Array.of(0, lo), Int32Array.of(0, exp2), out, 2);
+      expect(out[0]).toBe(0.75);
+      expect(out[1]).toBe(expected);
+    },
+  );
+});
 
 describe('roundDoubleDouble: hi + lo rounded once', () => {
   test('a midpoint hi is decided by the sign of lo', () => {
