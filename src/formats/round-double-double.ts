@@ -1,5 +1,4 @@
 import type { Format } from './format.js';
-import { roundToPrecision } from './precision-rounding.js';
 
 /**
  * Rounds the unevaluated sum hi + lo (a normalized double-double: hi = fl(hi + lo)) to the
@@ -54,36 +53,14 @@ function roundHalfEven(x: number): number {
 }
 
 /**
- * out[i] = roundScaledDoubleDouble(format, hi[i], lo[i], exp2[i]) for i < length: the same
- * values, as one loop for the metrics' per-row rounding of the exact values. The common cases
- * are written out so that V8 inlines them: in float64, hi itself; in the narrow formats, hi
- * rounded, corrected when hi is a midpoint. The rare ones (scaled values, a rounding to
- * infinity) go through the functions above.
+ * out[i] = roundScaledDoubleDouble(format, hi[i], lo[i], exp2[i]) for i < length: the metrics'
+ * per-row rounding of the exact values, as one loop (roundDoubleDouble inlines into it; in
+ * float64 the answer is hi itself).
  */
 export function roundDoubleDoubleEach(format: Format, hi: Float64Array, lo: Float64Array, exp2: Int32Array, out: Float64Array, length: number): void {
-  const { splitter, minNormal, maxFinite, minSubnormal } = format;
   const narrow = format.precision < 53;
   for (let i = 0; i < length; i++) {
-    const high = hi[i];
-    const low = lo[i];
-    if (exp2[i] !== 0) {
-      out[i] = roundScaledDoubleDouble(format, high, low, exp2[i]);
-      continue;
-    }
-    if (!narrow) {
-      out[i] = high; // hi = fl(hi + lo) is float64's correct rounding
-      continue;
-    }
-    let rounded = roundToPrecision(high, splitter, minNormal, maxFinite, minSubnormal);
-    if (low !== 0 && rounded !== high) {
-      if (rounded - rounded !== 0) {
-        rounded = roundDoubleDouble(format, high, low);
-      } else {
-        // As in roundDoubleDouble: hi is a midpoint exactly when its reflection is a format value.
-        const other = 2 * high - rounded;
-        if (roundToPrecision(other, splitter, minNormal, maxFinite, minSubnormal) === other && low > 0 === other > rounded) rounded = other;
-      }
-    }
-    out[i] = rounded;
+    if (exp2[i] !== 0) out[i] = roundScaledDoubleDouble(format, hi[i], lo[i], exp2[i]);
+    else out[i] = narrow ? roundDoubleDouble(format, hi[i], lo[i]) : hi[i]; // hi = fl(hi + lo) is float64's correct rounding
   }
 }
