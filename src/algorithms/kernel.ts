@@ -221,12 +221,13 @@ export class FormatKernel {
    * argmax on, so no flag), and exp(x_j - M_j) is max-shift's own t_j: the step is the rounded
    * addition D_j = D_{j-1} + t_j and nothing else. Those steps are done as a plain sum, which
    * changes no value and no flag (the flags of d_j and t_j are added from afterMaxFlagBits), and
-   * halves the recurrence's cost on average. A masked row (m = -Infinity) takes the full
-   * recurrence everywhere: there M_{j-1} - M_j is NaN.
+   * halves the recurrence's cost on average. On a masked row (m = -Infinity, argmax 0) the
+   * first step already makes D NaN with the invalid flag, and the sum keeps both, as the full
+   * recurrence would (test/algorithms/online-literal.test.ts compares them).
    */
   private onlineDenominator(x: Float64Array, length: number, max: number, argmax: number, afterMaxFlagBits: number): number {
     const minNormal = this.minNormal;
-    const fullTo = max - max === 0 ? argmax + 1 : length;
+    const fullTo = argmax + 1;
     let runningMax = -Infinity;
     let denominator = 0;
     let flagBits = 0;

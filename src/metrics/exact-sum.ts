@@ -72,7 +72,7 @@ const U = 2 ** -53;
  * one compensated pass: TwoSum keeps each addition's exact error, and the errors are added up in
  * float64 (Ogita, Rump and Oishi's Sum2, "Accurate sum and dot product", SIAM J. Sci. Comput.
  * 26(6), 2005, without its final rounding). Then sum + errors is within 2 (n u)^2 sum of the
- * exact sum (their Proposition 4.5, with room to spare), and the bound below adds that, the
+ * exact sum (their error bound for Sum2 without the final rounding, with room to spare), and the bound below adds that, the
  * rounding of the two last operations, and 2^-1074.
  *
  * The exact deviation (ExactSum) is several times dearer; it is needed only on a row whose bound
