@@ -16,39 +16,24 @@ export interface ExactValues {
   /** value = (hi + lo) * 2^exp2; exp2 is 0 unless the value is below 2^-960 in magnitude. */
   exp2: Int32Array;
   rounded: Float64Array;
-  /** |rounded - exact| and that over |exact|: the error of a correctly rounded result, reused whenever an algorithm gets it. */
-  roundedAbs: Float64Array;
-  roundedRel: Float64Array;
   /**
-   * The spacing of the format at `rounded`, and the magnitudes [binadeLow, binadeHigh) where that
-   * spacing holds (0 and minNormal for the subnormal range, which spans both signs): a computed
-   * value there lies |c - rounded| / ulp steps away, with no bit fiddling (ulpDistanceIn
-   * otherwise). binadeHigh is 0 where rounded is not finite, so that test always fails.
+   * binadeLowOf(rounded): where the format's spacing at `rounded` starts, from which measureRow
+   * counts a computed value's ulps with one division where it lies in the same binade.
    */
-  roundedUlp: Float64Array;
   binadeLow: Float64Array;
-  binadeHigh: Float64Array;
 }
 
-/** Fills roundedUlp, binadeLow and binadeHigh of element i from exact.rounded[i]. */
-export function fillSpacing(exact: ExactValues, format: Format, i: number): void {
-  const r = exact.rounded[i];
+/**
+ * The start 2^e of the binade [2^e, 2^(e+1)) of |r| for a normal r; 0 below the normal range
+ * (where the subnormals, of both signs, share one spacing); Infinity for an infinite or NaN r.
+ * The binade ends at max(2 low, minNormal) and its spacing is max(2u low, minSubnormal) (u the
+ * unit roundoff; 2u times the smallest normal is the smallest subnormal), so this one number
+ * stands for the three (measureRow). One value per exact value, shared by every algorithm.
+ */
+export function binadeLowOf(r: number, format: Format): number {
   const magnitude = Math.abs(r);
-  if (!(magnitude <= format.maxFinite)) {
-    exact.binadeLow[i] = Infinity;
-    exact.binadeHigh[i] = 0;
-    exact.roundedUlp[i] = Infinity;
-  } else if (magnitude < format.minNormal) {
-    exact.binadeLow[i] = 0;
-    exact.binadeHigh[i] = format.minNormal;
-    exact.roundedUlp[i] = format.minSubnormal;
-  } else {
-    const low = float64BinadeStart(magnitude);
-    exact.binadeLow[i] = low;
-    exact.binadeHigh[i] = low * 2;
-    // 2^(e - p + 1), exact: the constant first, or low * 2^-53 could underflow to 0 at 2^-1022.
-    exact.roundedUlp[i] = low * (format.unitRoundoff * 2);
-  }
+  if (!(magnitude <= format.maxFinite)) return Infinity;
+  return magnitude < format.minNormal ? 0 : float64BinadeStart(magnitude);
 }
 
 /** 2^n for any integer n, without overflowing on the way (ldexp of 1 split in two). */
@@ -105,7 +90,7 @@ export class RowFigures {
  * wrong outputs, errors, bits. `length` elements of `computed` are read.
  */
 export function measureRow(figures: RowFigures, format: Format, computed: Float64Array, length: number, exact: ExactValues, zeroCheck: boolean): void {
-  const { hi, lo, exp2, rounded, roundedAbs, roundedRel, roundedUlp, binadeLow, binadeHigh } = exact;
+  const { hi, lo, exp2, rounded, binadeLow } = exact;
   if (figures.bins.length < length) figures.bins = new Int32Array(length);
   const bins = figures.bins;
   // Hot loop (every output element of every result): figures are gathered in locals and
@@ -122,6 +107,8 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
   let quanta = 0;
   let binCount = 0;
   const { precision, minExponent, maxExponent, minNormal, minSubnormal } = format;
+  // 2^(1-p) first: low * 2^-52 alone is exact, where low * 2^-53 * 2 would underflow at 2^-1022.
+  const twoUnitRoundoff = format.unitRoundoff * 2;
   for (let i = 0; i < length; i++) {
     const c = computed[i];
     const e = hi[i];
@@ -135,16 +122,10 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
       continue;
     }
     if (e - e !== 0) continue; // finite c where the exact value is -Infinity: no figure defined
-    const r = rounded[i];
     count++;
-    if (c === r) {
-      // Correctly rounded: 0 ulps, and the error is the rounding's own (computed once per element).
-      correctlyRounded++;
-      if (roundedAbs[i] > maxAbs) maxAbs = roundedAbs[i];
-      if (roundedRel[i] > maxRel) maxRel = roundedRel[i];
-      continue;
-    }
-    if (zeroCheck && c === 0) zero++;
+    // The errors, computed alike for a correctly rounded c (then the rounding's own error), from
+    // values this loop loads anyway: as fast as reading them precomputed per element (measured),
+    // and two buffers fewer per function.
     const scale = exp2[i];
     if (scale === 0) {
       const abs = Math.abs(c - e - lo[i]); // written out: this loop must not call out with doubles
@@ -162,11 +143,19 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
       if (abs > maxAbs) maxAbs = abs;
       if (rel > maxRel) maxRel = rel;
     }
+    const r = rounded[i];
+    if (c === r) {
+      correctlyRounded++; // 0 ulps, 0 bits: histogram bin 0, added per row in applyRow
+      continue;
+    }
+    if (zeroCheck && c === 0) zero++;
     const magnitude = Math.abs(c);
     const low = binadeLow[i];
+    // In r's binade (of either sign below the normal range) c - r is exact and the spacing a
+    // power of two, so the division is exact; elsewhere the ordinal count.
     const ulps =
-      magnitude < binadeHigh[i] && magnitude >= low && (low === 0 || c < 0 === r < 0)
-        ? Math.abs(c - r) / roundedUlp[i] // same spacing: c - r is exact, the division by a power of two too
+      magnitude >= low && magnitude < Math.max(2 * low, minNormal) && (low === 0 || c < 0 === r < 0)
+        ? Math.abs(c - r) / Math.max(low * twoUnitRoundoff, minSubnormal)
         : ulpDistanceIn(c, r, precision, minExponent, maxExponent, minNormal, minSubnormal);
     if (ulps > rowMaxUlp) rowMaxUlp = ulps;
     const elementQuanta = bitsQuanta(ulps);

@@ -3,7 +3,7 @@ import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
-import { absoluteError, accumulateMasked, applyRow, fillSpacing, measureRow, relativeError, RowFigures, type ExactValues } from './accumulate.js';
+import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
 import { ExactSum, sumDeviationUpperBound } from './exact-sum.js';
 import {
   emptyInputFigures,
@@ -47,11 +47,7 @@ function exactValues(capacity: number, ownValues: boolean): ExactValues {
     lo: new Float64Array(valueCapacity),
     exp2: new Int32Array(valueCapacity),
     rounded: new Float64Array(capacity),
-    roundedAbs: new Float64Array(capacity),
-    roundedRel: new Float64Array(capacity),
-    roundedUlp: new Float64Array(capacity),
     binadeLow: new Float64Array(capacity),
-    binadeHigh: new Float64Array(capacity),
   };
 }
 
@@ -332,19 +328,6 @@ function fillScaled(exact: ExactValues, format: Format, hi: Float64Array, lo: Fl
 
 function fillRounded(exact: ExactValues, format: Format, length: number): void {
   roundDoubleDoubleEach(format, exact.hi, exact.lo, exact.exp2, exact.rounded, length);
-  const { hi: his, lo: los, exp2: exps, rounded: roundeds, roundedAbs, roundedRel } = exact;
-  for (let i = 0; i < length; i++) {
-    const hi = his[i];
-    const rounded = roundeds[i];
-    if (exps[i] === 0) {
-      // Written out (absoluteError, relativeError below): a call that returns a double boxes it.
-      const abs = Math.abs(rounded - hi - los[i]);
-      roundedAbs[i] = abs;
-      roundedRel[i] = hi === 0 ? 0 : abs / Math.abs(hi);
-    } else {
-      roundedAbs[i] = absoluteError(rounded, hi, los[i], exps[i]);
-      roundedRel[i] = relativeError(rounded, hi, los[i], exps[i]);
-    }
-    fillSpacing(exact, format, i);
-  }
+  const { rounded, binadeLow } = exact;
+  for (let i = 0; i < length; i++) binadeLow[i] = binadeLowOf(rounded[i], format);
 }
