@@ -6,15 +6,15 @@ import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
 const analysis = new Analysis(workerData as AnalysisSelection);
 const port = parentPort!;
 
-port.on('message', (message: { type: 'batch'; values: Float64Array; columns: number; firstRow: number; lines: Int32Array } | { type: 'end' }) => {
+port.on('message', (message: { type: 'batch'; values: Float64Array<ArrayBuffer>; columns: number; rows: number; firstRow: number; lines: Int32Array<ArrayBuffer> } | { type: 'end' }) => {
   if (message.type === 'end') {
     port.postMessage({ type: 'summary', summary: analysis.summary() });
     return;
   }
-  const { values, columns, firstRow, lines } = message;
-  const rows = lines.length;
+  const { values, columns, rows, firstRow, lines } = message;
   for (let r = 0; r < rows; r++) {
     analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r]);
   }
-  port.postMessage({ type: 'done' });
+  // The buffers go back to be filled again (see WorkerSlot.send).
+  port.postMessage({ type: 'done', values, lines }, [values.buffer, lines.buffer]);
 });

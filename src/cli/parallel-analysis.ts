@@ -54,17 +54,30 @@ export async function analyzeBatches(
   }
 }
 
+/** A batch's transferable buffers: the logits row after row, and each row's source line. */
+interface BatchBuffers {
+  values: Float64Array<ArrayBuffer>;
+  lines: Int32Array<ArrayBuffer>;
+}
+
 class WorkerSlot {
   private readonly worker: Worker;
   private pending = 0;
+  /**
+   * Buffers the worker has sent back, to be filled again. Without this, every batch left a
+   * transferred buffer in the worker, freed only when its garbage collector next ran: a worker
+   * held tens of MB of spent batches, and peak memory grew with the number of threads.
+   */
+  private readonly spare: BatchBuffers[] = [];
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
   private summaryWaiter: ((summary: AnalysisSummary) => void) | null = null;
 
   constructor(selection: AnalysisSelection) {
     this.worker = new Worker(WORKER, { workerData: selection });
-    this.worker.on('message', (message: { type: 'done' } | { type: 'summary'; summary: AnalysisSummary }) => {
+    this.worker.on('message', (message: ({ type: 'done' } & BatchBuffers) | { type: 'summary'; summary: AnalysisSummary }) => {
       if (message.type === 'done') {
+        this.spare.push({ values: message.values, lines: message.lines });
         this.pending--;
         this.wake?.();
       } else {
@@ -82,14 +95,21 @@ class WorkerSlot {
     while (this.pending >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.failure) throw this.failure;
     const columns = batch[0].values.length; // rows of one input all have the same length
-    const values = new Float64Array(batch.length * columns);
-    const lines = new Int32Array(batch.length);
+    const rows = batch.length;
+    const { values, lines } = this.buffers(rows * columns, rows);
     batch.forEach((row, r) => {
       values.set(row.values, r * columns);
       lines[r] = row.line;
     });
     this.pending++;
-    this.worker.postMessage({ type: 'batch', values, columns, firstRow: batch[0].index, lines }, [values.buffer, lines.buffer]);
+    this.worker.postMessage({ type: 'batch', values, columns, rows, firstRow: batch[0].index, lines }, [values.buffer, lines.buffer]);
+  }
+
+  /** Buffers for a batch: a spare pair when one is large enough, else new ones (batches of one input are all about BATCH_LOGITS logits). */
+  private buffers(logits: number, rows: number): BatchBuffers {
+    const spare = this.spare.pop();
+    if (spare !== undefined && spare.values.length >= logits && spare.lines.length >= rows) return spare;
+    return { values: new Float64Array(logits), lines: new Int32Array(rows) };
   }
 
   async finish(): Promise<AnalysisSummary> {
