@@ -15,6 +15,6 @@ port.on('message', (message: { type: 'batch'; values: Float64Array<ArrayBuffer>;
   for (let r = 0; r < rows; r++) {
     analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r]);
   }
-  // The buffers go back to be filled again (see WorkerSlot.send).
+  // The buffers go back to be filled again (WorkerSlot.spare in parallel-analysis.ts).
   port.postMessage({ type: 'done', values, lines }, [values.buffer, lines.buffer]);
 });

@@ -33,7 +33,7 @@ test('--jobs 2 gives the same report as --jobs 1, figure for figure', async () =
 test('--jobs 2 with batch buffers filled again: a short last batch in a reused buffer analyses only its own rows', async () => {
   // 7268 rows = 7 batches of 1024 rows and one of 100. Worker 0 gets batches 2, 4, 6 and 8; with
   // two batches in flight at most, batch 6 and the short batch 8 go out in buffers it sent back,
-  // the last one with 924 rows of batch 6 still behind its own 100.
+  // the last one with 924 rows of an earlier batch still behind its own 100.
   const input = csv(7268);
   const one = await runCli(['analyze', '--format', 'json', '--jobs', '1', '--input-format', 'csv'], { stdin: input });
   const two = await runCli(['analyze', '--format', 'json', '--jobs', '2', '--input-format', 'csv'], { stdin: input });
