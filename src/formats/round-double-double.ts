@@ -1,5 +1,4 @@
 import type { Format } from './format.js';
-import { roundToPrecision } from './precision-rounding.js';
 
 /**
  * Rounds the unevaluated sum hi + lo (a normalized double-double: hi = fl(hi + lo)) to the
@@ -55,37 +54,14 @@ function roundHalfEven(x: number): number {
 
 /**
  * out[i] = roundScaledDoubleDouble(format, hi[i], lo[i], exp2[i]) for i < length: the metrics'
- * per-row rounding of the exact values, as one loop. In float64 the answer is hi itself, taken
- * directly: through roundScaledDoubleDouble the loop measured 5.8 instead of 3.2 ns per element.
- * In the narrow formats the common case is roundDoubleDouble's test written out: hi rounded,
- * and hi shown not to be a midpoint (2hi - r is no value of the format), both roundings by
- * roundToPrecision's normal-range fast path (Veltkamp's split) in the loop itself, the rest of
- * roundToPrecision for anything else. Through format.round, and then through roundToPrecision,
- * V8 stopped inlining once this loop was inlined into the metrics (a profile showed about 190 ms
- * of 6 s in those calls, each boxing its result). Midpoints, overflow and lo = 0 take
- * roundDoubleDouble itself.
+ * per-row rounding of the exact values, as one loop (roundDoubleDouble inlines into it). In
+ * float64 the answer is hi itself, taken directly: through roundScaledDoubleDouble the loop
+ * measured 5.8 instead of 3.2 ns per element.
  */
 export function roundDoubleDoubleEach(format: Format, hi: Float64Array, lo: Float64Array, exp2: Int32Array, out: Float64Array, length: number): void {
   const narrow = format.precision < 53;
-  const { splitter, minNormal, maxFinite, minSubnormal } = format;
   for (let i = 0; i < length; i++) {
-    const h = hi[i];
-    if (exp2[i] !== 0) {
-      out[i] = roundScaledDoubleDouble(format, h, lo[i], exp2[i]);
-    } else if (!narrow) {
-      out[i] = h; // hi = fl(hi + lo) is float64's correct rounding
-    } else {
-      let t = splitter * h;
-      let r = t - (t - h);
-      if (!(Math.abs(r) <= maxFinite && Math.abs(h) >= minNormal)) r = roundToPrecision(h, splitter, minNormal, maxFinite, minSubnormal);
-      const other = 2 * h - r;
-      t = splitter * other;
-      let otherRounded = t - (t - other);
-      if (!(Math.abs(otherRounded) <= maxFinite && Math.abs(other) >= minNormal)) otherRounded = roundToPrecision(other, splitter, minNormal, maxFinite, minSubnormal);
-      // Finite r and a non-representable reflection: hi is no midpoint, r is the answer.
-      // (An infinite r makes other infinite, which is representable: the general path decides.)
-      const notMidpoint = r === h || otherRounded !== other;
-      out[i] = notMidpoint ? r : roundDoubleDouble(format, h, lo[i]);
-    }
+    if (exp2[i] !== 0) out[i] = roundScaledDoubleDouble(format, hi[i], lo[i], exp2[i]);
+    else out[i] = narrow ? roundDoubleDouble(format, hi[i], lo[i]) : hi[i]; // hi = fl(hi + lo) is float64's correct rounding
   }
 }
