@@ -2,13 +2,15 @@
 // end, returns its mergeable summary. Messages: see parallel-analysis.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
+import type { WorkerReply, WorkerRequest } from './parallel-analysis.js';
 
 const analysis = new Analysis(workerData as AnalysisSelection);
 const port = parentPort!;
 
-port.on('message', (message: { type: 'batch'; values: Float64Array<ArrayBuffer>; columns: number; rows: number; firstRow: number; lines: Int32Array<ArrayBuffer> } | { type: 'end' }) => {
+port.on('message', (message: WorkerRequest) => {
   if (message.type === 'end') {
-    port.postMessage({ type: 'summary', summary: analysis.summary() });
+    const reply: WorkerReply = { type: 'summary', summary: analysis.summary() };
+    port.postMessage(reply);
     return;
   }
   const { values, columns, rows, firstRow, lines } = message;
@@ -16,5 +18,6 @@ port.on('message', (message: { type: 'batch'; values: Float64Array<ArrayBuffer>;
     analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r]);
   }
   // The buffers go back to be filled again (WorkerSlot.spare in parallel-analysis.ts).
-  port.postMessage({ type: 'done', values, lines }, [values.buffer, lines.buffer]);
+  const reply: WorkerReply = { type: 'done', values, lines };
+  port.postMessage(reply, [values.buffer, lines.buffer]);
 });

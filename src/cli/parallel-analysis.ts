@@ -60,6 +60,11 @@ interface BatchBuffers {
   lines: Int32Array<ArrayBuffer>;
 }
 
+/** The messages to a worker (analysis-worker.ts): a batch of `rows` rows (the buffers may be longer), or the end. */
+export type WorkerRequest = ({ type: 'batch'; columns: number; rows: number; firstRow: number } & BatchBuffers) | { type: 'end' };
+/** A worker's replies: a batch done, its buffers sent back to be filled again; the summary, after the end. */
+export type WorkerReply = ({ type: 'done' } & BatchBuffers) | { type: 'summary'; summary: AnalysisSummary };
+
 class WorkerSlot {
   private readonly worker: Worker;
   private pending = 0;
@@ -75,7 +80,7 @@ class WorkerSlot {
 
   constructor(selection: AnalysisSelection) {
     this.worker = new Worker(WORKER, { workerData: selection });
-    this.worker.on('message', (message: ({ type: 'done' } & BatchBuffers) | { type: 'summary'; summary: AnalysisSummary }) => {
+    this.worker.on('message', (message: WorkerReply) => {
       if (message.type === 'done') {
         this.spare.push({ values: message.values, lines: message.lines });
         this.pending--;
@@ -102,7 +107,8 @@ class WorkerSlot {
       lines[r] = row.line;
     });
     this.pending++;
-    this.worker.postMessage({ type: 'batch', values, columns, rows, firstRow: batch[0].index, lines }, [values.buffer, lines.buffer]);
+    const request: WorkerRequest = { type: 'batch', values, columns, rows, firstRow: batch[0].index, lines };
+    this.worker.postMessage(request, [values.buffer, lines.buffer]);
   }
 
   /** Buffers for a batch: a spare pair when one is large enough, else new ones (batches of one input are all about BATCH_LOGITS logits). */
@@ -118,7 +124,8 @@ class WorkerSlot {
       this.summaryWaiter = resolve;
       this.worker.once('error', reject);
     });
-    this.worker.postMessage({ type: 'end' });
+    const request: WorkerRequest = { type: 'end' };
+    this.worker.postMessage(request);
     return summary;
   }
 
