@@ -34,6 +34,7 @@ function ordinals(format: Format): { of(x: number): bigint; at(n: bigint): numbe
   const index = new Map(values.map((v, i) => [v, BigInt(i)]));
   return signed((m) => index.get(m)!, (i) => values[Number(i)]);
 }
+
 function measuredUlps(format: Format, c: number, r: number): number {
   const exact: ExactValues = {
     hi: Float64Array.of(r),
