@@ -26,10 +26,11 @@ import {
 const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 const ANALYZE_HELP = `
-Reads logits (one row per vector; CSV, JSON, JSON Lines; a FILE or stdin), computes softmax,
-log-softmax and log-sum-exp with every algorithm in every dtype, and reports overflow,
-underflow, NaN/Infinity outputs and errors against an exact (double-double) reference.
-Streams: memory depends on the row length, not the number of rows.
+Reads logits (one row per vector; CSV, JSON, JSON Lines, .npy, safetensors; a FILE or stdin),
+computes softmax, log-softmax and log-sum-exp with every algorithm in every dtype, and reports
+overflow, underflow, NaN/Infinity outputs and errors against an exact (double-double) reference.
+Streams: memory depends on the row length, not the number of rows. A .npy or safetensors
+tensor on stdin is recognized by its first bytes and copied to a temporary file (removed after).
 
 Examples:
   At a shell:   logitcheck analyze logits.csv

@@ -15,7 +15,7 @@ import { describePyLiteral, parsePyLiteral, pyRepr, PyLiteralSyntaxError, type P
 import type { TensorFile } from './tensor-file.js';
 import { checkDataFits, formatShape, ITEM_SIZE, rowsAndColumns, type TensorLayout } from './tensor-layout.js';
 
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** numpy writes headers of a few hundred bytes; anything near this is not a float array's header. */
 const MAX_HEADER_BYTES = 1 << 20;
@@ -35,7 +35,7 @@ export async function readNpyLayout(file: TensorFile): Promise<NpyLayout> {
   const preamble = new Uint8Array(Math.min(file.size, 12));
   await file.read(0, preamble, preamble.length);
 
-  const mismatch = MAGIC.findIndex((byte, index) => index < preamble.length && preamble[index] !== byte);
+  const mismatch = NPY_MAGIC.findIndex((byte, index) => index < preamble.length && preamble[index] !== byte);
   if (mismatch >= 0) {
     throw new InputError({ file: name, byteOffset: mismatch }, 'not a .npy file: it does not start with "\\x93NUMPY"');
   }

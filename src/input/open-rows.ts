@@ -43,7 +43,7 @@ export async function readAllRows(
 }
 
 function streamRows(name: string, texts: AsyncIterable<string>, options: ReadOptions): RowStream {
-  checkOptions(options);
+  checkTextOptions(options);
   let info: InputInfo | undefined;
   async function* batches(): AsyncGenerator<LogitRow[]> {
     const rows = new RowBatcher();
@@ -77,7 +77,8 @@ async function* single<T>(value: T): AsyncGenerator<T> {
   yield value;
 }
 
-function checkOptions(options: ReadOptions): void {
+/** Throws a UsageError for options a text reader cannot take (readRows does this at once). */
+export function checkTextOptions(options: ReadOptions): void {
   const { format, delimiter } = options;
   if (format !== undefined && format !== 'csv' && format !== 'json' && format !== 'jsonl') {
     // npy and safetensors are read by openTensorRows (src/input/tensor-rows.ts), from a file.

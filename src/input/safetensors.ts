@@ -16,7 +16,7 @@ import type { TensorFile } from './tensor-file.js';
 import { checkDataFits, formatShape, ITEM_SIZE, rowsAndColumns, type TensorLayout } from './tensor-layout.js';
 
 /** The safetensors library's own limit: a header larger than this is refused. */
-const MAX_HEADER_BYTES = 100_000_000;
+export const MAX_HEADER_BYTES = 100_000_000;
 
 const HEADER_START = 8;
 

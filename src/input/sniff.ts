@@ -1,8 +1,11 @@
-// Guessing what an input is when the user did not say: the format from the file name or the
-// first significant character, the CSV delimiter from the first records.
+// Guessing what an input is when the user did not say: the format from the file name, the
+// first bytes (a binary tensor) or the first significant character, the CSV delimiter from the
+// first records.
 
 import { extname } from 'node:path';
+import { NPY_MAGIC } from './npy.js';
 import type { InputFormat } from './row.js';
+import { MAX_HEADER_BYTES as SAFETENSORS_MAX_HEADER_BYTES } from './safetensors.js';
 
 const FORMAT_BY_EXTENSION: Record<string, Extract<InputFormat, 'csv' | 'json' | 'jsonl'>> = {
   '.csv': 'csv',
@@ -16,6 +19,25 @@ const FORMAT_BY_EXTENSION: Record<string, Extract<InputFormat, 'csv' | 'json' | 
 /** The format implied by the file name, if its extension is one we know ('<stdin>' has none). */
 export function formatFromName(name: string): Extract<InputFormat, 'csv' | 'json' | 'jsonl'> | undefined {
   return FORMAT_BY_EXTENSION[extname(name).toLowerCase()];
+}
+
+/** Bytes sniffTensorFormat needs to decide (fewer only at the end of the input). */
+export const TENSOR_SNIFF_BYTES = 9;
+
+/**
+ * 'npy' or 'safetensors' when the first bytes are those of a binary tensor, else undefined (text).
+ * .npy starts with "\x93NUMPY"; a safetensors file with its header length (8 bytes, little-endian,
+ * at most the library's 100 MB) and the header's opening '{'. Neither can start a text input:
+ * 0x93 cannot begin UTF-8, and 8 text bytes read as a length are far above 100 MB (their last
+ * byte is at least 0x09, so the length is at least 2^56).
+ */
+export function sniffTensorFormat(head: Uint8Array): 'npy' | 'safetensors' | undefined {
+  if (head.length >= NPY_MAGIC.length && NPY_MAGIC.every((byte, i) => head[i] === byte)) return 'npy';
+  if (head.length >= TENSOR_SNIFF_BYTES && head[8] === 0x7b) {
+    const length = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+    if (length >= 2n && length <= BigInt(SAFETENSORS_MAX_HEADER_BYTES)) return 'safetensors';
+  }
+  return undefined;
 }
 
 /**

@@ -25,19 +25,22 @@ export function fileError(name: string, error: unknown, byteOffset?: number): un
 
 export class TensorFile {
   private constructor(
-    /** The path as the user gave it. */
+    /** What errors call the file: the path as the user gave it, or <stdin> for a copy of it. */
     readonly name: string,
     private readonly handle: FileHandle,
     /** Size in bytes when opened. */
     readonly size: number,
   ) {}
 
-  /** Opens a regular file; directories, pipes and devices are refused (these formats are read at offsets). */
-  static async open(name: string): Promise<TensorFile> {
+  /**
+   * Opens a regular file; directories, pipes and devices are refused (these formats are read at
+   * offsets). `name`, for errors and reports, is the path unless the file is a copy (of stdin).
+   */
+  static async open(path: string, name = path): Promise<TensorFile> {
     let handle: FileHandle;
     try {
       // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below anyway.
-      handle = await open(name, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
       throw fileError(name, error);
     }

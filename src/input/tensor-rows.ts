@@ -18,7 +18,7 @@ import { ITEM_SIZE, type TensorLayout } from './tensor-layout.js';
 export type TensorFormat = 'npy' | 'safetensors';
 
 export interface TensorInfo {
-  /** The path as the user gave it. */
+  /** The input as errors and reports name it: the path as the user gave it, or <stdin>. */
   name: string;
   format: TensorFormat;
   /** How the file stores the values: 'float16', 'bfloat16', 'float32' or 'float64'. */
@@ -53,10 +53,11 @@ export const READ_LIMITS: Readonly<ReadLimits> = { chunkBytes: 4 << 20, fortranB
  * Opens a file (path) and streams its rows: the last axis is the class axis, leading axes are
  * flattened into rows (a 1-D array is one row), in C order over the leading axes, as
  * `arr.reshape(-1, K)` in numpy. `options.tensor` picks a safetensors tensor (ignored for .npy).
- * Rejects with an InputError for an unreadable file or a bad header.
+ * Rejects with an InputError for an unreadable file or a bad header. `name` is what errors and
+ * the report call the input: the path, unless the file is a copy of stdin.
  */
-export async function openTensorRows(path: string, format: TensorFormat, options: { tensor?: string }): Promise<TensorRowStream> {
-  return openTensorRowsWith(path, format, options, READ_LIMITS);
+export async function openTensorRows(path: string, format: TensorFormat, options: { tensor?: string }, name = path): Promise<TensorRowStream> {
+  return openTensorRowsWith(path, format, options, READ_LIMITS, name);
 }
 
 /** openTensorRows with its read sizes given (for tests). */
@@ -65,8 +66,9 @@ export async function openTensorRowsWith(
   format: TensorFormat,
   options: { tensor?: string },
   limits: Readonly<ReadLimits>,
+  name = path,
 ): Promise<TensorRowStream> {
-  const file = await TensorFile.open(path);
+  const file = await TensorFile.open(path, name);
   let layout: TensorLayout & { rows: number; columns: number };
   try {
     if (format === 'npy') layout = await readNpyLayout(file);
@@ -77,7 +79,7 @@ export async function openTensorRowsWith(
     await file.close();
   }
   const info: TensorInfo = {
-    name: path,
+    name,
     format,
     storedDtype: layout.dtype,
     shape: [...layout.shape],
@@ -87,22 +89,23 @@ export async function openTensorRowsWith(
   };
   const size = file.size;
   return {
-    [Symbol.asyncIterator]: () => rowBatches(path, size, layout, limits),
+    [Symbol.asyncIterator]: () => rowBatches(path, name, size, layout, limits),
     info: () => info,
   };
 }
 
 async function* rowBatches(
   path: string,
+  name: string,
   sizeWhenOpened: number,
   layout: TensorLayout & { rows: number; columns: number },
   limits: Readonly<ReadLimits>,
 ): AsyncGenerator<LogitRow[]> {
-  const file = await TensorFile.open(path);
+  const file = await TensorFile.open(path, name);
   try {
     if (file.size !== sizeWhenOpened) {
       throw new InputError(
-        { file: path },
+        { file: name },
         `changed since its header was read: it had ${sizeWhenOpened} bytes, it now has ${file.size}`,
       );
     }

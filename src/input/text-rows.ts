@@ -30,7 +30,7 @@ export class TextRowReader {
     private readonly options: ReadOptions,
     private readonly rows: RowBatcher,
   ) {
-    // readRows' checkOptions has already refused the binary formats.
+    // readRows' checkTextOptions has already refused the binary formats.
     this.format = (options.format as TextFormat | undefined) ?? formatFromName(name);
     if (this.format === 'csv' && options.delimiter === undefined) this.sniffer = new DelimiterSniffer();
   }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/run-cli.js';
+import { scratchDir } from '../support/scratch.js';
 
 const DEMO = 'fixtures/demo/breaks.csv';
 // eslint-disable-next-line no-control-regex
@@ -144,7 +144,7 @@ describe('analyze: checks and exit codes', () => {
 
 describe('analyze: output and several inputs', () => {
   test('--output writes the report; a bad path fails before any work', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'logitcheck-'));
+    const dir = scratchDir('analyze');
     const path = join(dir, 'report.md');
     const { status, stdout } = await runCli(['analyze', DEMO, '--format', 'markdown', '-o', path]);
     expect(status).toBe(0);

@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { float16Bits } from '../../src/cli/values-output.js';
 import { exactRound } from '../support/exact-rounding.js';
 import { runCli } from '../support/run-cli.js';
+import { scratchDir } from '../support/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'logitcheck-npy-'));
+const dir = scratchDir('npy');
 
 /** A minimal .npy reader written for the test: header dict and little-endian data. */
 function readNpy(path: string): { descr: string; shape: number[]; values: number[] } {

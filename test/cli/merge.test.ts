@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/run-cli.js';
+import { scratchDir } from '../support/scratch.js';
 
 // The whole demo file against its two halves analysed apart and merged: every figure must be
 // identical, and every shard-qualified row must point at the same row of the whole.
 const lines = readFileSync('fixtures/demo/breaks.csv', 'utf8').trimEnd().split('\n');
-const dir = mkdtempSync(join(tmpdir(), 'logitcheck-merge-'));
+const dir = scratchDir('merge');
 const header = lines[0];
 const firstHalf = lines.slice(1, 6); // rows 0-4
 const secondHalf = lines.slice(6); // rows 5-11

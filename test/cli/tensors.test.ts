@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/run-cli.js';
+import { scratchDir } from '../support/scratch.js';
 
 // Fixtures and their numpy-decoded values come from fixtures/tensors/make_fixtures.py.
 const expected = JSON.parse(readFileSync('fixtures/tensors/expected.json', 'utf8'));
@@ -36,15 +38,92 @@ describe('analyze and compute on binary tensors', () => {
     expect(JSON.parse(one.stdout).inputs[0]).toMatchObject({ format: 'safetensors', tensor: 'logits_bf16', storedDtype: 'bfloat16', rows: 3, classes: 4 });
   });
 
-  test('truncated or lying files are input errors with a byte offset; CSV options and stdin are refused', async () => {
+  test('truncated or lying files are input errors with a byte offset; CSV options are refused', async () => {
     const truncated = await runCli(['analyze', 'fixtures/tensors/truncated_f4_10x100.npy']);
     expect(truncated.status).toBe(2);
     expect(truncated.stderr).toMatch(/^logitcheck: fixtures\/tensors\/truncated_f4_10x100\.npy: byte \d+: /);
     expect((await runCli(['analyze', 'fixtures/tensors/lying_offsets.safetensors'])).status).toBe(2);
     const columns = await runCli(['analyze', 'fixtures/tensors/f4_le_3x4.npy', '--columns', '1-2']);
     expect(columns.stderr).toMatch(/--columns applies to CSV input only/);
-    const stdin = await runCli(['analyze', '--input-format', 'npy'], { stdin: 'x' });
-    expect(stdin.status).toBe(2);
-    expect(stdin.stderr).toMatch(/give a file path, not stdin/);
+  });
+});
+
+describe('binary tensors on stdin and from files of any name', () => {
+  const tensor = (name: string) => readFileSync(`fixtures/tensors/${name}`);
+  const inputOf = (stdout: string) => JSON.parse(stdout).inputs[0];
+  /** The report of the file itself, with the path stdin would have. */
+  async function fileReport(name: string, args: readonly string[]) {
+    const { status, stdout } = await runCli(['analyze', `fixtures/tensors/${name}`, '--format', 'json', ...args]);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout);
+    report.inputs[0].path = '<stdin>';
+    return report;
+  }
+  /** A fresh TMPDIR for the copy of stdin, to see it removed. */
+  const tempDir = () => scratchDir('stdin');
+
+  test.each([
+    // name, chunk size of the pipe, --input-format or found by the first bytes, extra arguments
+    ['f4_le_2x3x4.npy', 5, [], []],
+    ['f4_le_2x3x4.npy', undefined, ['--input-format', 'npy'], []],
+    ['fortran_f8_be_2x3x4.npy', 3, [], []],
+    ['f2_be_3x4.npy', 1, [], ['--dtype', 'f16']],
+    ['multi.safetensors', 7, [], ['--tensor', 'logits_bf16']],
+    ['single.safetensors', undefined, ['--input-format', 'safetensors'], []],
+  ] as const)('%s in chunks of %s bytes %j: the same report as the file, from a copy that is removed', async (name, chunk, format, args) => {
+    const dir = tempDir();
+    const { status, stdout, stderr } = await runCli(['analyze', '--format', 'json', ...format, ...args], {
+      stdin: tensor(name),
+      stdinChunkBytes: chunk,
+      env: { TMPDIR: dir },
+    });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(await fileReport(name, args));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('errors name <stdin> with the byte offset of the stream, and the copy is removed', async () => {
+    const dir = tempDir();
+    const truncated = await runCli(['analyze'], { stdin: tensor('truncated_f4_10x100.npy'), stdinChunkBytes: 1000, env: { TMPDIR: dir } });
+    expect(truncated.status).toBe(2);
+    const fromFile = await runCli(['analyze', 'fixtures/tensors/truncated_f4_10x100.npy']);
+    expect(truncated.stderr).toBe(fromFile.stderr.replace('fixtures/tensors/truncated_f4_10x100.npy', '<stdin>'));
+    const several = await runCli(['analyze'], { stdin: tensor('multi.safetensors'), env: { TMPDIR: dir } });
+    expect(several.status).toBe(2);
+    expect(several.stderr).toMatch(/^logitcheck: <stdin>: holds 5 tensors; choose one with --tensor NAME/);
+    const notNpy = await runCli(['analyze', '--input-format', 'npy'], { stdin: 'x', env: { TMPDIR: dir } });
+    expect(notNpy.status).toBe(2);
+    expect(notNpy.stderr).toMatch(/^logitcheck: <stdin>: byte 0: not a .npy file/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('CSV options are refused for a tensor found on stdin; text on stdin is still text', async () => {
+    const delimiter = await runCli(['analyze', '--delimiter', ';'], { stdin: tensor('f4_le_3x4.npy') });
+    expect(delimiter.status).toBe(2);
+    expect(delimiter.stderr).toBe('logitcheck: --delimiter applies to CSV input only, not to npy\n');
+    const text = await runCli(['analyze', '--format', 'json', '--delimiter', ';'], { stdin: '1;2;3\n4;5;6\n', stdinChunkBytes: 2 });
+    expect(text.status).toBe(0);
+    expect(inputOf(text.stdout)).toMatchObject({ format: 'csv', rows: 2, classes: 3 });
+  });
+
+  test('a file with another extension is read by its first bytes', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'logits.bin');
+    copyFileSync('fixtures/tensors/f4_le_2x3x4.npy', path);
+    const { status, stdout } = await runCli(['analyze', path, '--format', 'json']);
+    expect(status).toBe(0);
+    const expected = await fileReport('f4_le_2x3x4.npy', []);
+    expected.inputs[0].path = path;
+    expect(JSON.parse(stdout)).toEqual(expected);
+  });
+
+  test('compute reads a tensor on stdin as it reads the file', async () => {
+    const args = ['compute', '-f', 'log-softmax', '-d', 'f32'];
+    const fromFile = await runCli([...args, 'fixtures/tensors/f8_le_2x3x4.npy']);
+    const fromStdin = await runCli(args, { stdin: tensor('f8_le_2x3x4.npy'), stdinChunkBytes: 16 });
+    expect(fromStdin.status).toBe(0);
+    expect(fromStdin.stdout).toBe(fromFile.stdout);
+    expect(fromFile.stdout.trim().split('\n')).toHaveLength(6);
   });
 });

@@ -1,17 +1,17 @@
 // End-to-end: the real bin (bin/logitcheck.js over dist/, built by `npm test`), real processes,
 // real pipes and exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { scratchDir } from '../support/scratch.js';
 
 const BIN = 'bin/logitcheck.js';
 const MNIST = '../shared/data/mnist-presoftmax/logits.csv';
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
-function logitcheck(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+function logitcheck(args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}) {
   const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
   const result = spawnSync(process.execPath, [BIN, ...args], { input: options.input ?? '', env, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -26,6 +26,16 @@ describe('the bin', () => {
     expect(report.inputs[0]).toMatchObject({ path: '<stdin>', format: 'json', rows: 2, classes: 3 });
   });
 
+  test('reads a .npy piped to stdin (np.save(sys.stdout.buffer, ...)) and leaves no copy behind', () => {
+    const dir = scratchDir('e2e-stdin');
+    const input = readFileSync('fixtures/tensors/f4_le_2x3x4.npy');
+    const { status, stdout, stderr } = logitcheck(['analyze', '--format', 'json', '--dtype', 'f32'], { input, env: { TMPDIR: dir } });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout).inputs[0]).toMatchObject({ path: '<stdin>', format: 'npy', storedDtype: 'float32', shape: [2, 3, 4], rows: 6 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   test('exit 1 when a check fails, 0 when it passes', () => {
     expect(logitcheck(['analyze', 'fixtures/demo/breaks.csv', '--fail-on', 'overflow']).status).toBe(1);
     expect(logitcheck(['analyze', 'fixtures/demo/breaks.csv', '--algorithm', 'log1p', '--fail-on', 'overflow']).status).toBe(0);
@@ -38,7 +48,7 @@ describe('the bin', () => {
     ['bad.jsonl', '[1,2]\n[3,oops]\n', /^logitcheck: .*bad\.jsonl:2:4: /],
     ['nothing.csv', '', /^logitcheck: .*nothing\.csv.*no data rows/],
   ])('malformed %s: exit 2, one line naming file, line and column, no stack trace', (name, content, message) => {
-    const dir = mkdtempSync(join(tmpdir(), 'logitcheck-e2e-'));
+    const dir = scratchDir('e2e');
     const path = join(dir, name);
     writeFileSync(path, content);
     const { status, stdout, stderr } = logitcheck(['analyze', path]);
@@ -55,7 +65,7 @@ describe('the bin', () => {
   });
 
   test('compute ... | head -3 ends quietly with status 0 (no EPIPE trace)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'logitcheck-e2e-'));
+    const dir = scratchDir('e2e');
     const path = join(dir, 'big.csv');
     const row = Array.from({ length: 20 }, (_, j) => (j * 0.37 - 3).toFixed(2)).join(',');
     writeFileSync(path, `${row}\n`.repeat(100_000));

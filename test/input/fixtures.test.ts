@@ -1,13 +1,13 @@
 // The committed files under fixtures/input/, read from disk through openFile and readRows.
 
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { openFile, readRows } from '../../src/input/open-rows.js';
 import type { InputInfo, LogitRow, ReadOptions } from '../../src/input/row.js';
+import { scratchDir } from '../support/scratch.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/input/${name}`, import.meta.url));
 
@@ -151,7 +151,7 @@ describe('openFile', () => {
 
   // root reads files whatever their mode, so this can only be seen as another user.
   it.skipIf(process.getuid?.() === 0)('an unreadable file is an InputError naming it', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'logitcheck-')), 'secret.csv');
+    const path = join(scratchDir('fixtures'), 'secret.csv');
     writeFileSync(path, '1,2\n');
     chmodSync(path, 0o000);
     await expect(drain(path)).rejects.toThrow(new InputError({ file: path }, 'permission denied'));

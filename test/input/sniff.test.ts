@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readAllRows } from '../../src/input/open-rows.js';
-import { DelimiterSniffer, formatFromName, sniffFormat } from '../../src/input/sniff.js';
+import { DelimiterSniffer, formatFromName, sniffFormat, sniffTensorFormat } from '../../src/input/sniff.js';
 import { expectInputError, infoOf } from './helpers.js';
 
 describe('format from the file name', () => {
@@ -123,5 +123,36 @@ describe('CSV delimiter sniffing', () => {
     for (const char of text) sniffer.push(char);
     expect(sniffer.delimiter()).toBe(sniff(text));
     expect(sniffer.delimiter()).toBe(',');
+  });
+});
+
+describe('a binary tensor from its first bytes', () => {
+  const bytes = (...parts: Array<string | number[]>) =>
+    Uint8Array.from(parts.flatMap((part) => (typeof part === 'string' ? [...Buffer.from(part, 'latin1')] : part)));
+  // A safetensors file starts with its header length, 8 bytes little-endian, then the header's '{'.
+  const lengthBytes = (length: number) => [...Buffer.from(new BigUint64Array([BigInt(length)]).buffer)];
+
+  it.each([
+    ['.npy magic', bytes([0x93], 'NUMPY', [1, 0], 'v'), 'npy'],
+    ['.npy magic alone (a file cut after it)', bytes([0x93], 'NUMPY'), 'npy'],
+    ['safetensors, a 2-byte header {}', bytes(lengthBytes(2), '{'), 'safetensors'],
+    ['safetensors, a 100 MB header (the library\'s limit)', bytes(lengthBytes(100_000_000), '{'), 'safetensors'],
+    ['a header length over the limit', bytes(lengthBytes(100_000_001), '{'), undefined],
+    ['a header length of 1', bytes(lengthBytes(1), '{'), undefined],
+    ['no { after the length', bytes(lengthBytes(64), '['), undefined],
+    ['CSV', bytes('1.5,2,3\n4,5,6\n'), undefined],
+    ['CSV with a UTF-8 BOM', bytes([0xef, 0xbb, 0xbf], '1,2,3\n'), undefined],
+    ['CSV whose ninth byte is {', bytes('a,b,c,d,{\n'), undefined],
+    ['JSON', bytes('[[1, 2], [3, 4]]'), undefined],
+    ['a short text', bytes('1\n'), undefined],
+    ['nothing', bytes(), undefined],
+    ['"NUMPY" without its first byte', bytes('NUMPY,1\n'), undefined],
+  ])('%s', (_, head, format) => {
+    expect(sniffTensorFormat(head)).toBe(format);
+  });
+
+  it('reads the length from a view into a larger buffer', () => {
+    const buffer = bytes('xxxx', lengthBytes(2), '{');
+    expect(sniffTensorFormat(buffer.subarray(4))).toBe('safetensors');
   });
 });

@@ -1,14 +1,14 @@
 // Shared by the binary reader tests: fixtures and numpy's expected values, files written into a
 // temporary directory, reading all rows, and the InputError a read must throw.
 
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { LogitRow } from '../../src/input/row.js';
 import { openTensorRowsWith, READ_LIMITS, type ReadLimits, type TensorFormat, type TensorInfo } from '../../src/input/tensor-rows.js';
+import { scratchDir } from '../support/scratch.js';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/tensors/${name}`, import.meta.url));
 
@@ -79,12 +79,12 @@ export async function tensorError(
   throw new Error(`expected an InputError reading ${path}, but it was read`);
 }
 
-let scratchDir: string | undefined;
+let scratch: string | undefined;
 
 /** Writes `bytes` to a new file in a per-process temporary directory and returns its path. */
 export function tempFile(name: string, bytes: Uint8Array | string): string {
-  scratchDir ??= mkdtempSync(join(tmpdir(), 'logitcheck-tensors-'));
-  const path = join(scratchDir, name);
+  scratch ??= scratchDir('tensors');
+  const path = join(scratch, name);
   writeFileSync(path, bytes);
   return path;
 }

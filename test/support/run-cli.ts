@@ -8,14 +8,27 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { stdin?: string; stdinIsTTY?: boolean; env?: NodeJS.ProcessEnv; stdoutIsTTY?: boolean } = {}): Promise<CliResult> {
+export interface CliOptions {
+  /** Text is sent as UTF-8; bytes as they are. */
+  stdin?: string | Uint8Array;
+  /** stdin in chunks of this many bytes (default: one chunk), as a pipe may deliver it. */
+  stdinChunkBytes?: number;
+  stdinIsTTY?: boolean;
+  env?: NodeJS.ProcessEnv;
+  stdoutIsTTY?: boolean;
+}
+
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const text = options.stdin;
+  const given = options.stdin;
   async function* stdinChunks(): AsyncGenerator<Uint8Array> {
-    if (text !== undefined) yield new TextEncoder().encode(text);
+    if (given === undefined) return;
+    const bytes = typeof given === 'string' ? new TextEncoder().encode(given) : given;
+    const size = options.stdinChunkBytes ?? Math.max(bytes.length, 1);
+    for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
   }
-  const stdin = Object.assign(stdinChunks(), { isTTY: options.stdinIsTTY ?? text === undefined });
+  const stdin = Object.assign(stdinChunks(), { isTTY: options.stdinIsTTY ?? given === undefined });
   const io: CliIO = {
     stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: options.stdoutIsTTY ?? false },
     stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: false },

@@ -1,0 +1,69 @@
+// A byte stream that cannot be read at offsets (stdin, a pipe) copied into a temporary file, for
+// the formats that are read at offsets (.npy, safetensors: a Fortran-order array or a chosen
+// tensor needs its bytes out of order). Memory stays bounded; the disk holds one copy of the
+// input, in a private directory removed when reading is done, or at exit.
+
+import { createWriteStream, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '../errors.js';
+
+export interface SpooledFile {
+  path: string;
+  /** Removes the copy (idempotent). */
+  remove(): Promise<void>;
+}
+
+/** Directories not removed yet: removed at exit if reading ended otherwise (an error, process.exit). */
+const pending = new Set<string>();
+
+function track(directory: string): void {
+  if (pending.size === 0) process.once('exit', removePending);
+  pending.add(directory);
+}
+
+function removePending(): void {
+  for (const directory of pending) rmSync(directory, { recursive: true, force: true });
+  pending.clear();
+}
+
+/**
+ * Copies `bytes` into a new file under `parent` (the system's temporary directory). `name` is the
+ * input as the user knows it, for errors. Errors of the source pass through unchanged; a failure
+ * to write the copy is an InputError naming the input and the directory.
+ */
+export async function spoolToFile(name: string, bytes: AsyncIterable<Uint8Array>, parent: string): Promise<SpooledFile> {
+  let directory: string;
+  try {
+    directory = await mkdtemp(join(parent, 'logitcheck-'));
+  } catch (error) {
+    throw copyError(name, parent, error);
+  }
+  track(directory);
+  const remove = async (): Promise<void> => {
+    if (!pending.has(directory)) return;
+    await rm(directory, { recursive: true, force: true });
+    // Forgotten only once gone: an exit during the removal still removes it.
+    pending.delete(directory);
+    if (pending.size === 0) process.removeListener('exit', removePending);
+  };
+  const path = join(directory, 'input');
+  try {
+    await pipeline(Readable.from(bytes, { objectMode: false }), createWriteStream(path, { flags: 'wx' }));
+  } catch (error) {
+    await remove();
+    throw error instanceof InputError ? error : copyError(name, parent, error);
+  }
+  return { path, remove };
+}
+
+function copyError(name: string, parent: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string') return error;
+  return new InputError(
+    { file: name },
+    `cannot be copied to a temporary file in ${parent} (needed to read it at offsets): ${(error as Error).message}`,
+  );
+}
