@@ -1,7 +1,7 @@
 // A byte stream that cannot be read at offsets (stdin, a pipe) copied into a temporary file, for
 // the formats that are read at offsets (.npy, safetensors: a Fortran-order array or a chosen
 // tensor needs its bytes out of order). Memory stays bounded; the disk holds one copy of the
-// input, in a private directory removed when reading is done, or at exit.
+// input, in a private directory removed when reading is done, at exit, or on Ctrl-C.
 
 import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,17 +16,40 @@ export interface SpooledFile {
   remove(): Promise<void>;
 }
 
-/** Directories not removed yet: removed at exit if reading ended otherwise (an error, process.exit). */
+/** Directories not removed yet: removed at exit or on a signal if reading ended otherwise. */
 const pending = new Set<string>();
 
+/** What ends a run early from outside: Ctrl-C, kill, a closed terminal. */
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 function track(directory: string): void {
-  if (pending.size === 0) process.once('exit', removePending);
+  if (pending.size === 0) {
+    process.once('exit', removePending);
+    for (const signal of SIGNALS) process.on(signal, removeAndResignal);
+  }
   pending.add(directory);
+}
+
+function untrack(directory: string): void {
+  pending.delete(directory);
+  if (pending.size === 0) stopWatching();
+}
+
+function stopWatching(): void {
+  process.removeListener('exit', removePending);
+  for (const signal of SIGNALS) process.removeListener(signal, removeAndResignal);
 }
 
 function removePending(): void {
   for (const directory of pending) rmSync(directory, { recursive: true, force: true });
   pending.clear();
+}
+
+/** Removes the copies, then lets the signal do what it does by default (end the process, status 128 + n). */
+function removeAndResignal(signal: NodeJS.Signals): void {
+  removePending();
+  stopWatching();
+  process.kill(process.pid, signal);
 }
 
 /**
@@ -46,8 +69,7 @@ export async function spoolToFile(name: string, bytes: AsyncIterable<Uint8Array>
     if (!pending.has(directory)) return;
     await rm(directory, { recursive: true, force: true });
     // Forgotten only once gone: an exit during the removal still removes it.
-    pending.delete(directory);
-    if (pending.size === 0) process.removeListener('exit', removePending);
+    untrack(directory);
   };
   const path = join(directory, 'input');
   try {

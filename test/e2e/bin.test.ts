@@ -1,6 +1,6 @@
 // End-to-end: the real bin (bin/logitcheck.js over dist/, built by `npm test`), real processes,
 // real pipes and exit codes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -33,6 +33,23 @@ describe('the bin', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(JSON.parse(stdout).inputs[0]).toMatchObject({ path: '<stdin>', format: 'npy', storedDtype: 'float32', shape: [2, 3, 4], rows: 6 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('Ctrl-C while a piped .npy is being copied removes the copy and ends by the signal', async () => {
+    const dir = scratchDir('e2e-sigint');
+    const child = spawn(process.execPath, [BIN, 'analyze'], { env: { ...process.env, TMPDIR: dir }, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // Part of a .npy, the pipe left open: logitcheck is copying it when the signal comes.
+    child.stdin.write(readFileSync('fixtures/tensors/f4_le_2x3x4.npy').subarray(0, 100));
+    const deadline = Date.now() + 10_000;
+    while (readdirSync(dir).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readdirSync(dir)).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+    expect(stderr).toBe('');
     expect(readdirSync(dir)).toEqual([]);
   });
 
