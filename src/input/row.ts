@@ -15,8 +15,10 @@ export type InputFormat = 'csv' | 'json' | 'jsonl' | 'npy' | 'safetensors';
 export interface ReadOptions {
   /**
    * Default: from the file extension (.csv .tsv .txt -> csv, .json -> json, .jsonl .ndjson ->
-   * jsonl, .npy -> npy, .safetensors -> safetensors), else sniffed: '[' or '{' first -> json, or jsonl when the first value is one row on
-   * one line and another line follows; anything else -> csv.
+   * jsonl, .npy -> npy, .safetensors -> safetensors), else sniffed: the first bytes of a .npy or
+   * safetensors file (src/input/sniff.ts; the CLI does this, src/cli/inputs.ts); '[' or '{' first
+   * -> json, or jsonl when the first value is one row on one line and another line follows;
+   * anything else -> csv.
    */
   format?: InputFormat;
   /** CSV only: one character. Default: sniffed among ',', '\t', ';' outside quotes. */
