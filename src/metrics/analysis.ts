@@ -26,11 +26,6 @@ interface DtypeState {
   format: Format;
   kernel: FormatKernel;
   cast: Float64Array;
-  reference: ReferenceRow;
-  /** Index of the dtype state whose reference holds this row's exact values (the cast rows are equal). */
-  referenceOwner: number;
-  /** Whether this row was ordinary in this dtype (its exact values are current). */
-  ordinaryNow: boolean;
   figures: InputFigures;
   /** By result id; null when not selected. */
   results: Array<ResultSummary | null>;
@@ -67,6 +62,13 @@ export class Analysis {
   // read before the next starts: one set serves them all (memory at K = 131072: about 60 MB
   // less per thread than one set per format).
   private readonly kernelBuffers = new KernelBuffers();
+  // The exact values too: one reference row, recomputed for a format unless the cast row it was
+  // computed from on this row is equal to that format's (an input stored in float32 has the same
+  // float64 and float32 rows). One per format took 40 bytes per logit each: 31 MB more per
+  // thread at K = 262144 when the four cast rows differ, as 9-digit CSV values make them.
+  private readonly reference = new ReferenceRow();
+  /** The dtype state whose cast row the reference holds on the current row; -1 for none yet. */
+  private referenceState = -1;
   private softmax = exactValues(0, false);
   private logSoftmax = exactValues(0, false);
   private readonly logsumexp = exactValues(1, true);
@@ -90,9 +92,6 @@ export class Analysis {
         format,
         kernel: new FormatKernel(format, kernelSelection, this.kernelBuffers),
         cast: new Float64Array(0),
-        reference: new ReferenceRow(),
-        referenceOwner: 0,
-        ordinaryNow: false,
         figures: emptyInputFigures(dtype),
         results: RESULT_KINDS.map((kind) => (selected[kind.id] ? emptyResultSummary(kind.function, dtype, kind.algorithm) : null)),
       };
@@ -103,11 +102,11 @@ export class Analysis {
   addRow(values: Float64Array, length: number, row: number, line: number): void {
     this.ensureCapacity(length);
     this.addShape(values, length, row, line);
+    this.referenceState = -1;
     for (let s = 0; s < this.states.length; s++) {
       const state = this.states[s];
       const kind = this.castAndClassify(state, values, length);
       const figures = state.figures;
-      state.ordinaryNow = kind === 'ordinary';
       if (kind === 'nan' || kind === 'posInf') {
         if (kind === 'nan') figures.nanRows++;
         else figures.posInfRows++;
@@ -188,19 +187,15 @@ export class Analysis {
     return allNegInf ? 'masked' : 'ordinary';
   }
 
-  /** Fills the state's exact values, computing the reference only if no earlier dtype had the same cast row. */
+  /** Fills the state's exact values, computing the reference unless it already holds this cast row's. */
   private computeExact(s: number, length: number): void {
     const state = this.states[s];
-    let owner = s;
-    for (let earlier = 0; earlier < s && owner === s; earlier++) {
-      const other = this.states[earlier];
-      if (other.ordinaryNow && sameRow(other.cast, state.cast, length)) {
-        owner = other.referenceOwner;
-      }
+    const reference = this.reference;
+    const held = this.referenceState;
+    if (held < 0 || !sameRow(this.states[held].cast, state.cast, length)) {
+      reference.compute(state.cast, length);
+      this.referenceState = s;
     }
-    state.referenceOwner = owner;
-    const reference = this.states[owner].reference;
-    if (owner === s) reference.compute(state.cast, length);
     const format = state.format;
     if (this.wantSoftmax) fillScaled(this.softmax, format, reference.softmaxHi, reference.softmaxLo, reference.softmaxExp2, length);
     if (this.wantLogSoftmax) fillScaled(this.logSoftmax, format, reference.logSoftmaxHi, reference.logSoftmaxLo, reference.logSoftmaxExp2, length);

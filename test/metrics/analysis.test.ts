@@ -168,3 +168,30 @@ test('each result is the same whether analysed alone or beside algorithms whose 
     { numRuns: 40, endOnFailure: true },
   );
 });
+
+test('each dtype is the same analysed alone or beside the others, whose exact values it may share', () => {
+  // One reference row serves the dtypes in turn and is reused only for an equal cast row. Rows
+  // whose casts coincide in some dtypes and not in others: float32-exact values (float64 = float32),
+  // integers (all four equal), and values that float32 and bfloat16 round alike while float16
+  // flushes them (float32 = bfloat16, float16 apart, float64 apart).
+  const f32 = fc.double({ min: -30, max: 30, noNaN: true }).map(Math.fround);
+  const integer = fc.integer({ min: -40, max: 40 });
+  const flushedInFloat16 = fc.constantFrom(1.00000001, 2 ** -30 * (1 + 1e-9), -(2 ** -40) * (1 + 1e-10), 3.0000000001);
+  const mixed = fc.oneof(logit, f32, integer, flushedInFloat16);
+  const row = fc.oneof(
+    fc.array(mixed, { minLength: 3, maxLength: 3 }),
+    fc.array(f32, { minLength: 3, maxLength: 3 }),
+    fc.array(integer, { minLength: 3, maxLength: 3 }),
+    fc.array(flushedInFloat16, { minLength: 3, maxLength: 3 }),
+  );
+  fc.assert(
+    fc.property(fc.array(row, { minLength: 1, maxLength: 6 }), (rows) => {
+      const together = analyse(rows);
+      for (const dtype of DTYPES) {
+        const alone = analyse(rows, { dtypes: [dtype], results: everything.results });
+        expect(alone.results).toEqual(together.results.filter((r) => r.dtype === dtype));
+      }
+    }),
+    { numRuns: 60, endOnFailure: true },
+  );
+});
