@@ -122,8 +122,8 @@ function lazyTensorRows(name: string, format: TensorFormat, options: ReadOptions
     [Symbol.asyncIterator]: () => iterator,
     info() {
       if (stream === undefined) throw new Error('RowStream.info() is valid only once the first batch has been produced');
-      const { name: shownName, format: tensorFormat, columns, storedDtype, tensor, shape } = stream.info();
-      return { name: shownName, format: tensorFormat, columns, storedDtype, tensor, shape };
+      const { format: tensorFormat, columns, storedDtype, tensor, shape } = stream.info();
+      return { name, format: tensorFormat, columns, storedDtype, tensor, shape };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -116,6 +117,22 @@ describe('binary tensors on stdin and from files of any name', () => {
     const expected = await fileReport('f4_le_2x3x4.npy', []);
     expected.inputs[0].path = path;
     expect(JSON.parse(stdout)).toEqual(expected);
+  });
+
+  test('a named pipe (mkfifo, or bash\'s <(...)) is copied like stdin', async () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'logits.npy');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat fixtures/tensors/fortran_f4_5x3.npy > "$1"', 'sh', fifo]);
+    const written = new Promise((resolve) => writer.on('exit', resolve));
+    const { status, stdout, stderr } = await runCli(['analyze', fifo, '--format', 'json'], { env: { TMPDIR: dir } });
+    expect(await written).toBe(0);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const expected = await fileReport('fortran_f4_5x3.npy', []);
+    expected.inputs[0].path = fifo;
+    expect(JSON.parse(stdout)).toEqual(expected);
+    expect(readdirSync(dir)).toEqual(['logits.npy']); // the copy is gone, the pipe stays
   });
 
   test('compute reads a tensor on stdin as it reads the file', async () => {
