@@ -104,17 +104,13 @@ function tempDirectory(io: CliIO): string {
 function lazyTensorRows(name: string, format: TensorFormat, options: ReadOptions, source: TensorSource): RowStream {
   let stream: TensorRowStream | undefined;
   async function* batches(): AsyncGenerator<LogitRow[]> {
-    if ('path' in source) {
-      stream = await openTensorRows(source.path, format, { tensor: options.tensor }, name);
-      yield* stream;
-      return;
-    }
-    const copy = await spoolToFile(name, source.bytes, source.directory);
+    // A stream is read from its copy, which is removed however reading ends.
+    const { path, remove } = 'path' in source ? { path: source.path, remove: async () => {} } : await spoolToFile(name, source.bytes, source.directory);
     try {
-      stream = await openTensorRows(copy.path, format, { tensor: options.tensor }, name);
+      stream = await openTensorRows(path, format, { tensor: options.tensor }, name);
       yield* stream;
     } finally {
-      await copy.remove();
+      await remove();
     }
   }
   const iterator = batches();
