@@ -11,8 +11,8 @@
 //   (b) the bare number parser on the same tokens: Number() (no syntax check), parseLogit (the
 //       token parser the readers use) and, when built, parseDecimal on a slice of the text.
 // BENCH_ROWS and BENCH_K change the size.
-import { readAllRows, readRows } from '../dist/input/open-rows.js';
-import { parseLogit } from '../dist/input/number-token.js';
+import { readAllRows, readRows } from '../dist/input/open/open-rows.js';
+import { parseLogit } from '../dist/input/text/number-token.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
 const K = Number(process.env.BENCH_K ?? 100);
@@ -22,7 +22,7 @@ const BARE_TOKENS = Math.min(2_000_000, ROWS * K);
 
 let fastNumber;
 try {
-  fastNumber = await import('../dist/input/fast-number.js');
+  fastNumber = await import('../dist/input/text/fast-number.js');
 } catch {
   fastNumber = undefined; // before the fast parser existed
 }

@@ -4,8 +4,9 @@ import { analyzeBatches } from './parallel-analysis.js';
 import { runChecks, type CheckSpec } from '../report/checks.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
 import { emitReport, type ReportFormat } from './emit-report.js';
-import { inputSize, openRows, tensorFormatOf } from './inputs.js';
-import { Progress, progressWanted } from './progress.js';
+import { openInput } from '../input/open-input.js';
+import { inputSources } from './inputs.js';
+import { countBytes, Progress, progressWanted } from './progress.js';
 import type { CliIO } from './io.js';
 import { checkWritable } from './output-file.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
@@ -49,10 +50,11 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
   if (request.output !== undefined) checkWritable(request.output);
   const inputs: InputReport[] = [];
   for (const file of request.files) {
+    // The bar is made once the input's size is known; the bytes are counted from the first read.
+    let progress: Progress | null = null;
+    const { name, rows, countsBytes, size } = openInput(file, inputSources(io), request.read, (bytes) => countBytes(bytes, (n) => progress?.bytesRead(n)));
     // Text inputs are counted in bytes as they are read; tensors are read at offsets: rows only.
-    const countsBytes = tensorFormatOf(file, request.read) === undefined;
-    const progress = progressWanted(io, request.format) ? new Progress(io, file === '-' ? 'stdin' : file, countsBytes ? inputSize(file) : undefined, countsBytes) : null;
-    const { name, rows } = openRows(file, io, request.read, progress ? (bytes) => progress.count(bytes) : undefined);
+    if (progressWanted(io, request.format)) progress = new Progress(io, file === '-' ? 'stdin' : file, countsBytes ? size : undefined, countsBytes);
     let summary;
     try {
       summary = await analyzeBatches(watchForIndexHeader(rows, name, request.read, io), request.selection, request.jobs, (count) => progress?.rowsDone(count));

@@ -3,7 +3,8 @@ import { RESULT_COUNT, resultKind, type AlgorithmName, type FunctionName } from 
 import { UsageError } from '../errors.js';
 import { FORMATS, type Dtype } from '../formats/index.js';
 import type { ReadOptions } from '../input/row.js';
-import { openRows } from './inputs.js';
+import { openInput } from '../input/open-input.js';
+import { inputSources } from './inputs.js';
 import { Output, type CliIO } from './io.js';
 import { checkWritable } from './output-file.js';
 import { openValuesSink, type ValuesFormat } from './values-output.js';
@@ -37,7 +38,7 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
   const selection = Array.from({ length: RESULT_COUNT }, (_, id) => id === kind.id);
   const kernel = new FormatKernel(format, selection);
   const scalar = request.function === 'logsumexp';
-  const { rows } = openRows(request.file, io, request.read);
+  const { rows } = openInput(request.file, inputSources(io), request.read);
   const sink = openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout));
   try {
     let cast = new Float64Array(0);

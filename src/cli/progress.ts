@@ -30,13 +30,11 @@ export class Progress {
 
   /** Counts the bytes of a stream as they are read. */
   count(bytes: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-    const progress = this;
-    return (async function* counted() {
-      for await (const chunk of bytes) {
-        progress.bytes += chunk.length;
-        yield chunk;
-      }
-    })();
+    return countBytes(bytes, (n) => this.bytesRead(n));
+  }
+
+  bytesRead(count: number): void {
+    this.bytes += count;
   }
 
   /** Called per batch; draws at most every 200 ms, and only once a run has lasted a second. */
@@ -68,5 +66,13 @@ export class Progress {
 
   stop(): void {
     this.bar?.stop();
+  }
+}
+
+/** A stream that reports the size of each chunk as it passes. */
+export async function* countBytes(bytes: AsyncIterable<Uint8Array>, onChunk: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of bytes) {
+    onChunk(chunk.length);
+    yield chunk;
   }
 }

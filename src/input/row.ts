@@ -16,7 +16,7 @@ export interface ReadOptions {
   /**
    * Default: from the file extension (.csv .tsv .txt -> csv, .json -> json, .jsonl .ndjson ->
    * jsonl, .npy -> npy, .safetensors -> safetensors), else sniffed: the first bytes of a .npy or
-   * safetensors file (src/input/sniff.ts; the CLI does this, src/cli/inputs.ts); '[' or '{' first
+   * safetensors file (src/input/open/sniff.ts, by src/input/open-input.ts); '[' or '{' first
    * -> json, or jsonl when the first value is one row on one line and another line follows;
    * anything else -> csv.
    */

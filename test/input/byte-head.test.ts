@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { peekBytes } from '../../src/input/byte-head.js';
+import { peekBytes } from '../../src/input/open/byte-head.js';
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { checkSpecs, resolveColumns, specsUseNames } from '../../src/input/columns.js';
+import { checkSpecs, resolveColumns, specsUseNames } from '../../src/input/text/columns.js';
 
 const names = ['id', 'a', 'b', 'a', 'c'];
 

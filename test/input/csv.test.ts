@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { readAllRows, readRows } from '../../src/input/open-rows.js';
-import { MAX_TOKEN_CHARS } from '../../src/input/chars.js';
+import { readAllRows, readRows } from '../../src/input/open/open-rows.js';
+import { MAX_TOKEN_CHARS } from '../../src/input/text/chars.js';
 import { expectInputError, infoOf, linesOf, rowsOf } from './helpers.js';
 
 describe('CSV: rows and header', () => {

@@ -5,9 +5,9 @@
 
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseDecimal } from '../../src/input/fast-number.js';
-import { parseLogit } from '../../src/input/number-token.js';
-import { readRows } from '../../src/input/open-rows.js';
+import { parseDecimal } from '../../src/input/text/fast-number.js';
+import { parseLogit } from '../../src/input/text/number-token.js';
+import { readRows } from '../../src/input/open/open-rows.js';
 
 const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const realNumber = Number;

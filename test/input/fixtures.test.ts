@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { openFile, readRows } from '../../src/input/open-rows.js';
+import { openFile, readRows } from '../../src/input/open/open-rows.js';
 import type { InputInfo, LogitRow, ReadOptions } from '../../src/input/row.js';
 import { scratchDir } from '../support/scratch.js';
 

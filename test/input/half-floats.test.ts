@@ -2,7 +2,7 @@
 // sample against numpy's own.
 
 import { describe, expect, it } from 'vitest';
-import { bfloat16FromBits, float16FromBits, float16ToFloat32Bits } from '../../src/input/half-floats.js';
+import { bfloat16FromBits, float16FromBits, float16ToFloat32Bits } from '../../src/input/tensor/half-floats.js';
 import { bfloat16ByFloat32, EXPECTED, exact, float16ByFormula, fromJson } from './tensor-helpers.js';
 
 const hex = (bits: number) => `0x${bits.toString(16).padStart(4, '0')}`;

@@ -3,7 +3,7 @@
 
 import { expect } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { readAllRows, readRows } from '../../src/input/open-rows.js';
+import { readAllRows, readRows } from '../../src/input/open/open-rows.js';
 import type { InputInfo, LogitRow, ReadOptions } from '../../src/input/row.js';
 
 export async function rowsOf(text: string, options: ReadOptions = {}, name = 'in.csv'): Promise<number[][]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAllRows } from '../../src/input/open-rows.js';
+import { readAllRows } from '../../src/input/open/open-rows.js';
 import { expectInputError, infoOf, linesOf, rowsOf } from './helpers.js';
 
 const read = (text: string) => rowsOf(text, {}, 'in.json');

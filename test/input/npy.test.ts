@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { openTensorRows } from '../../src/input/tensor-rows.js';
+import { openTensorRows } from '../../src/input/tensor/tensor-rows.js';
 import {
   EXPECTED,
   exactRows,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLogit, quoteToken } from '../../src/input/number-token.js';
+import { parseLogit, quoteToken } from '../../src/input/text/number-token.js';
 
 describe('parseLogit: accepted decimal forms', () => {
   it.each([

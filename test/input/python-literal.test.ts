@@ -2,7 +2,7 @@
 // at the character where Python's ast.literal_eval would stop.
 
 import { describe, expect, it } from 'vitest';
-import { parsePyLiteral, PyLiteralSyntaxError, type PyLiteral } from '../../src/input/python-literal.js';
+import { parsePyLiteral, PyLiteralSyntaxError, type PyLiteral } from '../../src/input/tensor/python-literal.js';
 
 /** A literal as plain data (offsets dropped), to compare with what Python would build. */
 function plain(literal: PyLiteral): unknown {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { readAllRows } from '../../src/input/open-rows.js';
-import { DelimiterSniffer, formatFromName, sniffFormat, sniffTensorFormat } from '../../src/input/sniff.js';
+import { readAllRows } from '../../src/input/open/open-rows.js';
+import { DelimiterSniffer, formatFromName, sniffFormat, sniffTensorFormat } from '../../src/input/open/sniff.js';
 import { expectInputError, infoOf } from './helpers.js';
 
 describe('format from the file name', () => {

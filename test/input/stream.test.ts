@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { BATCH_LOGITS } from '../../src/input/batch.js';
-import { readRows } from '../../src/input/open-rows.js';
+import { readRows } from '../../src/input/open/open-rows.js';
 
 const encoder = new TextEncoder();
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { LogitRow } from '../../src/input/row.js';
-import { openTensorRowsWith, READ_LIMITS, type ReadLimits, type TensorFormat, type TensorInfo } from '../../src/input/tensor-rows.js';
+import { openTensorRowsWith, READ_LIMITS, type ReadLimits, type TensorFormat, type TensorInfo } from '../../src/input/tensor/tensor-rows.js';
 import { scratchDir } from '../support/scratch.js';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/tensors/${name}`, import.meta.url));

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { BATCH_LOGITS } from '../../src/input/batch.js';
-import { TensorFile } from '../../src/input/tensor-file.js';
-import { openTensorRows, READ_LIMITS, type TensorFormat } from '../../src/input/tensor-rows.js';
+import { TensorFile } from '../../src/input/tensor/tensor-file.js';
+import { openTensorRows, READ_LIMITS, type TensorFormat } from '../../src/input/tensor/tensor-rows.js';
 import {
   bfloat16ByFloat32,
   exact,

@@ -9,8 +9,8 @@
 //   data        right after the header: prod(shape) items, C order or Fortran order
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 
-import { InputError } from '../errors.js';
-import type { Dtype } from '../formats/index.js';
+import { InputError } from '../../errors.js';
+import type { Dtype } from '../../formats/index.js';
 import { describePyLiteral, parsePyLiteral, pyRepr, PyLiteralSyntaxError, type PyLiteral } from './python-literal.js';
 import type { TensorFile } from './tensor-file.js';
 import { checkDataFits, formatShape, ITEM_SIZE, rowsAndColumns, type TensorLayout } from './tensor-layout.js';

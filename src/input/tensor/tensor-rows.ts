@@ -5,12 +5,12 @@
 // produced. The data is then read at offsets in chunks of a few MB: memory depends on the
 // batch size and the row length K, never on the file size.
 
-import { InputError } from '../errors.js';
-import type { Dtype } from '../formats/index.js';
-import { RowBatcher } from './batch.js';
+import { InputError } from '../../errors.js';
+import type { Dtype } from '../../formats/index.js';
+import { RowBatcher } from '../batch.js';
 import { bfloat16FromBits, float16Values } from './half-floats.js';
 import { readNpyLayout } from './npy.js';
-import type { LogitRow } from './row.js';
+import type { LogitRow } from '../row.js';
 import { readSafetensorsLayout } from './safetensors.js';
 import { TensorFile } from './tensor-file.js';
 import { ITEM_SIZE, type TensorLayout } from './tensor-layout.js';

@@ -3,9 +3,9 @@
 // first records.
 
 import { extname } from 'node:path';
-import { NPY_MAGIC } from './npy.js';
-import type { InputFormat } from './row.js';
-import { MAX_HEADER_BYTES as SAFETENSORS_MAX_HEADER_BYTES } from './safetensors.js';
+import { NPY_MAGIC } from '../tensor/npy.js';
+import type { InputFormat } from '../row.js';
+import { MAX_HEADER_BYTES as SAFETENSORS_MAX_HEADER_BYTES } from '../tensor/safetensors.js';
 
 const FORMAT_BY_EXTENSION: Record<string, Extract<InputFormat, 'csv' | 'json' | 'jsonl'>> = {
   '.csv': 'csv',

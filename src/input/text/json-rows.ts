@@ -10,14 +10,14 @@
 // JSON; if it is one row on one line and another value follows on a later line, the input is
 // JSON Lines. The row is held back until that is known, so info() is right from the first batch.
 
-import { InputError } from '../errors.js';
-import type { RowBatcher, TextParser } from './batch.js';
-import { rowLengthProblem } from './batch.js';
+import { InputError } from '../../errors.js';
+import type { RowBatcher, TextParser } from '../batch.js';
+import { rowLengthProblem } from '../batch.js';
 import { JsonTokenizer, type JsonTokenKind, type JsonTokenSink } from './json-tokenizer.js';
 import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
-import { FLAG } from './option-flags.js';
-import type { InputInfo } from './row.js';
+import { FLAG } from '../option-flags.js';
+import type { InputInfo } from '../row.js';
 
 export type JsonMode = 'json' | 'jsonl' | 'auto';
 

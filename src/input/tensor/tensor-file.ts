@@ -3,7 +3,7 @@
 
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 // Why a file cannot be read, in words; text inputs (open-file.ts) use the same.
 const PROBLEMS: Record<string, string> = {

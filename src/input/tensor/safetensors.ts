@@ -9,9 +9,9 @@
 // Every entry is checked (as the safetensors library does), not only the one that is read, so
 // a damaged file is reported whichever tensor is asked for.
 
-import { FLAG } from './option-flags.js';
-import { InputError } from '../errors.js';
-import type { Dtype } from '../formats/index.js';
+import { FLAG } from '../option-flags.js';
+import { InputError } from '../../errors.js';
+import type { Dtype } from '../../formats/index.js';
 import type { TensorFile } from './tensor-file.js';
 import { checkDataFits, formatShape, ITEM_SIZE, rowsAndColumns, type TensorLayout } from './tensor-layout.js';
 

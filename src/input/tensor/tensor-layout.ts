@@ -1,8 +1,8 @@
 // Where a tensor's values are in a file and how they are stored: what the .npy and safetensors
 // header readers produce and the row streamer consumes, with the checks both formats share.
 
-import { InputError } from '../errors.js';
-import type { Dtype } from '../formats/index.js';
+import { InputError } from '../../errors.js';
+import type { Dtype } from '../../formats/index.js';
 
 export interface TensorLayout {
   dtype: Dtype;

@@ -3,13 +3,13 @@
 // Memory does not grow with the number of rows: bytes are decoded chunk by chunk, parsers keep
 // only the current partial field, token or row, and rows leave in batches of ~64K logits.
 
-import { UsageError } from '../errors.js';
-import { BATCH_LOGITS, RowBatcher } from './batch.js';
-import { checkSpecs } from './columns.js';
-import { decodeUtf8 } from './decode.js';
-import { FLAG } from './option-flags.js';
-import type { InputInfo, LogitRow, ReadOptions } from './row.js';
-import { TextRowReader } from './text-rows.js';
+import { UsageError } from '../../errors.js';
+import { BATCH_LOGITS, RowBatcher } from '../batch.js';
+import { checkSpecs } from '../text/columns.js';
+import { decodeUtf8 } from '../text/decode.js';
+import { FLAG } from '../option-flags.js';
+import type { InputInfo, LogitRow, ReadOptions } from '../row.js';
+import { TextRowReader } from '../text/text-rows.js';
 
 export { openFile } from './open-file.js';
 

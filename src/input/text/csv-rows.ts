@@ -1,15 +1,15 @@
 // CSV records to rows of logits: the header, column selection, number parsing and the checks
 // that every record has the same number of fields.
 
-import { InputError, UsageError } from '../errors.js';
-import type { RowBatcher, TextParser } from './batch.js';
-import { rowLengthProblem } from './batch.js';
+import { InputError, UsageError } from '../../errors.js';
+import type { RowBatcher, TextParser } from '../batch.js';
+import { rowLengthProblem } from '../batch.js';
 import { resolveColumns, specsUseNames } from './columns.js';
 import { CsvTokenizer, type CsvFieldSink } from './csv-tokenizer.js';
 import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
-import { FLAG } from './option-flags.js';
-import type { InputInfo, ReadOptions } from './row.js';
+import { FLAG } from '../option-flags.js';
+import type { InputInfo, ReadOptions } from '../row.js';
 import { MAX_TOKEN_CHARS, SPACE, TAB } from './chars.js';
 
 interface HeldField {

@@ -5,8 +5,8 @@
 // selects all of them). Digits always mean an index, so a header named "3" can only be selected
 // by its position; pandas writes such headers (0, 1, 2, ...) and its users think in positions.
 
-import { UsageError } from '../errors.js';
-import { FLAG } from './option-flags.js';
+import { UsageError } from '../../errors.js';
+import { FLAG } from '../option-flags.js';
 
 type ColumnSpec =
   | { kind: 'range'; first: number; last: number | undefined; text: string }

@@ -9,7 +9,7 @@
 //   all-ones exponent (infinity, NaN) maps to float32's all-ones exponent, keeping the fraction.
 // float16 is decoded through a 65536-entry table built once, so a read costs one lookup.
 
-import { float32FromBits } from '../formats/bits.js';
+import { float32FromBits } from '../../formats/bits.js';
 
 /** The float32 bit pattern (as an unsigned 32-bit integer) of the float16 with bits `pattern`. */
 export function float16ToFloat32Bits(pattern: number): number {

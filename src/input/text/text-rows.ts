@@ -1,13 +1,13 @@
 // Text to rows: strips a UTF-8 byte order mark, settles the format (and the CSV delimiter) from
 // the options, the file name or the first characters, then hands everything to one parser.
 
-import { UsageError } from '../errors.js';
-import type { RowBatcher, TextParser } from './batch.js';
+import { UsageError } from '../../errors.js';
+import type { RowBatcher, TextParser } from '../batch.js';
 import { CsvRowParser } from './csv-rows.js';
 import { JsonRowParser } from './json-rows.js';
-import { FLAG } from './option-flags.js';
-import type { InputFormat, InputInfo, ReadOptions } from './row.js';
-import { DelimiterSniffer, formatFromName, sniffFormat } from './sniff.js';
+import { FLAG } from '../option-flags.js';
+import type { InputFormat, InputInfo, ReadOptions } from '../row.js';
+import { DelimiterSniffer, formatFromName, sniffFormat } from '../open/sniff.js';
 
 const BYTE_ORDER_MARK = 0xfeff;
 

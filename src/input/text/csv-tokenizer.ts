@@ -4,7 +4,7 @@
 // lone CR line ends, spaces and tabs around fields (also around a quoted field), and a missing
 // final line end. The tokenizer knows nothing about numbers or headers; csv-rows.ts does.
 
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { quoteToken } from './number-token.js';
 import { CR, LF, MAX_TOKEN_CHARS, QUOTE, SPACE, TAB, isLowSurrogate, trimSpaces } from './chars.js';
 

@@ -2,7 +2,7 @@
 // InputErrors that name it (the CLI reports those with exit status 2, not as a crash).
 
 import { createReadStream } from 'node:fs';
-import { fileError } from './tensor-file.js';
+import { fileError } from '../tensor/tensor-file.js';
 
 export async function* openFile(path: string): AsyncGenerator<Uint8Array> {
   // Opened on the first read, so an unreadable file fails when reading starts, like any bad input.

@@ -5,7 +5,7 @@
 // json.dumps writes. Words are judged by the parser, which knows whether a number is expected
 // there. Line ends are reported as tokens too, because JSON Lines gives them meaning.
 
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { CR, LF, MAX_TOKEN_CHARS, QUOTE, SPACE, TAB, isLowSurrogate } from './chars.js';
 
 export type JsonTokenKind = 'punct' | 'string' | 'word' | 'newline' | 'eof';

@@ -5,7 +5,7 @@
 // be harder to use). A UTF-16 byte order mark (Excel's "Unicode text") is refused up front,
 // since decoding it as UTF-8 would only produce a confusing error on the first field.
 
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 export async function* decodeUtf8(name: string, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });

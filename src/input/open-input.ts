@@ -1,0 +1,157 @@
+// The one entry point of src/input: a FILE argument (or '-' for stdin) in, a stream of rows out,
+// whatever the input holds. Choosing the format (flag, extension, first bytes), spooling a piped
+// tensor, checking the options against the format and knowing the input's size all happen here,
+// so the CLI opens an input with one call.
+
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { peekBytes } from './open/byte-head.js';
+import { checkTextOptions, openFile, readRows, type RowStream } from './open/open-rows.js';
+import { formatFromName, sniffTensorFormat, TENSOR_SNIFF_BYTES } from './open/sniff.js';
+import { spoolToFile } from './open/spool.js';
+import { FLAG } from './option-flags.js';
+import type { LogitRow, ReadOptions } from './row.js';
+import { openTensorRows, type TensorFormat, type TensorRowStream } from './tensor/tensor-rows.js';
+
+export type { RowStream } from './open/open-rows.js';
+
+export const STDIN_NAME = '<stdin>';
+
+type ByteStream = AsyncIterable<Uint8Array>;
+
+/** What an input is read from besides its path: stdin, and where a piped tensor is copied. */
+export interface InputSources {
+  stdin: ByteStream;
+  /** The directory for the copy of a tensor read from a stream ($TMPDIR). */
+  tempDirectory: string;
+}
+
+export interface OpenedInput {
+  /** The name reports and errors use: the path as typed, or '<stdin>'. */
+  name: string;
+  rows: RowStream;
+  /** True when the input is read as a byte stream (text), so progress can count its bytes; false for tensors read at offsets. */
+  countsBytes: boolean;
+  /** The input's size in bytes, when known before reading (a regular file). */
+  size: number | undefined;
+}
+
+/** Where a tensor's bytes are: a file read at offsets, or a stream (stdin, a pipe) copied to a temporary file first. */
+type TensorSource = { path: string } | { bytes: ByteStream; directory: string };
+
+/**
+ * Opens an input; `through` may wrap its bytes (the progress bar counts them). Tensors read at
+ * offsets bypass it; a tensor found on stdin by its first bytes is counted while it is copied.
+ * Bad options throw a UsageError at once; bad input throws an InputError while iterating.
+ */
+export function openInput(file: string, sources: InputSources, options: ReadOptions, through: (bytes: ByteStream) => ByteStream = (b) => b): OpenedInput {
+  const name = file === '-' ? STDIN_NAME : file;
+  const regular = isRegularFile(file);
+  const size = regular === true ? statSync(file).size : undefined;
+  const tensorFormat = tensorFormatOf(file, options, regular);
+  if (tensorFormat !== undefined) {
+    checkTensorOptions(tensorFormat, options);
+    const source: TensorSource = regular === false ? { bytes: file === '-' ? sources.stdin : openFile(file), directory: sources.tempDirectory } : { path: file };
+    return { name, rows: lazyTensorRows(name, tensorFormat, options, source), countsBytes: false, size };
+  }
+  const bytes = through(file === '-' ? sources.stdin : openFile(file));
+  if (options.format !== undefined || formatFromName(file) !== undefined || regular !== false) {
+    return { name, rows: readRows(name, bytes, options), countsBytes: true, size };
+  }
+  // stdin or a pipe, and nothing says what it holds (`np.save(sys.stdout.buffer, logits) | logitcheck`).
+  return { name, rows: sniffedRows(name, bytes, options, sources.tempDirectory), countsBytes: true, size };
+}
+
+/**
+ * The binary format of an input, when the flag, the extension or (for a regular file with an
+ * unknown extension) its first bytes say so; stdin and pipes are sniffed as they are read.
+ */
+function tensorFormatOf(file: string, options: ReadOptions, regular: boolean | undefined): TensorFormat | undefined {
+  if (options.format === 'npy' || options.format === 'safetensors') return options.format;
+  if (options.format !== undefined) return undefined;
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.npy')) return 'npy';
+  if (lower.endsWith('.safetensors')) return 'safetensors';
+  if (formatFromName(file) !== undefined || regular !== true) return undefined;
+  return sniffTensorFormat(fileHead(file));
+}
+
+function checkTensorOptions(format: TensorFormat, options: ReadOptions): void {
+  for (const [given, flag] of [
+    [options.columns, FLAG.columns],
+    [options.excludeColumns, FLAG.excludeColumns],
+    [options.delimiter, FLAG.delimiter],
+    [options.header, options.header ? FLAG.header : FLAG.noHeader],
+  ] as const) {
+    if (given !== undefined) throw new UsageError(`${flag} applies to CSV input only, not to ${format}`);
+  }
+}
+
+/** true for a regular file, false for stdin and anything else that exists (a pipe, a device), undefined when it cannot be examined (reading will say why). */
+function isRegularFile(file: string): boolean | undefined {
+  if (file === '-') return false;
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first bytes of a regular file (fewer when it is shorter or cannot be read: reading will say why). */
+function fileHead(file: string): Uint8Array {
+  const head = new Uint8Array(TENSOR_SNIFF_BYTES);
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(file, 'r');
+    return head.subarray(0, readSync(descriptor, head, 0, head.length, 0));
+  } catch {
+    return head.subarray(0, 0);
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
+
+/** A tensor as a RowStream, opened on the first iteration (like the text readers). */
+function lazyTensorRows(name: string, format: TensorFormat, options: ReadOptions, source: TensorSource): RowStream {
+  let stream: TensorRowStream | undefined;
+  async function* batches(): AsyncGenerator<LogitRow[]> {
+    // A stream is read from its copy, which is removed however reading ends.
+    const { path, remove } = 'path' in source ? { path: source.path, remove: async () => {} } : await spoolToFile(name, source.bytes, source.directory);
+    try {
+      stream = await openTensorRows(path, format, { tensor: options.tensor }, name);
+      yield* stream;
+    } finally {
+      await remove();
+    }
+  }
+  const iterator = batches();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    info() {
+      if (stream === undefined) throw new Error('RowStream.info() is valid only once the first batch has been produced');
+      const { format: tensorFormat, columns, storedDtype, tensor, shape } = stream.info();
+      return { name, format: tensorFormat, columns, storedDtype, tensor, shape };
+    },
+  };
+}
+
+/** stdin or a pipe with no format given: a binary tensor by its first bytes, else text. */
+function sniffedRows(name: string, bytes: ByteStream, options: ReadOptions, tempDirectory: string): RowStream {
+  checkTextOptions(options); // at once, as readRows does; a tensor refuses the CSV options below
+  let inner: RowStream | undefined;
+  async function* batches(): AsyncGenerator<LogitRow[]> {
+    const { head, bytes: whole } = await peekBytes(bytes, TENSOR_SNIFF_BYTES);
+    const format = sniffTensorFormat(head);
+    if (format !== undefined) checkTensorOptions(format, options);
+    inner = format === undefined ? readRows(name, whole, options) : lazyTensorRows(name, format, options, { bytes: whole, directory: tempDirectory });
+    yield* inner;
+  }
+  const iterator = batches();
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    info() {
+      if (inner === undefined) throw new Error('RowStream.info() is valid only once the first batch has been produced');
+      return inner.info();
+    },
+  };
+}
