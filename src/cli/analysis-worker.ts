@@ -13,9 +13,9 @@ port.on('message', (message: WorkerRequest) => {
     port.postMessage(reply);
     return;
   }
-  const { values, columns, rows, firstRow, lines } = message;
+  const { values, columns, rows, firstRow, lines, labels } = message;
   for (let r = 0; r < rows; r++) {
-    analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r]);
+    analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r], labels?.[r]);
   }
   // The buffers go back to be filled again (WorkerSlot.spare in parallel-analysis.ts).
   const reply: WorkerReply = { type: 'done', values, lines };

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogitRow } from '../input/row.js';
 import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
-import { mergeAnalysisSummary, type AnalysisSummary } from '../metrics/summary.js';
+import { mergeAnalysisSummary, type AnalysisSummary, type RowLabel } from '../metrics/summary.js';
 
 // Always the compiled worker: a worker thread runs plain JavaScript, also when the caller is
 // the TypeScript source under vitest (npm test builds dist first).
@@ -32,7 +32,7 @@ export async function analyzeBatches(
     for await (const batch of batches) {
       onBatch(batch.length);
       if (first || jobs <= 1) {
-        for (const row of batch) local!.addRow(row.values, row.values.length, row.index, row.line);
+        for (const row of batch) local!.addRow(row.values, row.values.length, row.index, row.line, row.label);
         first = false;
         continue;
       }
@@ -61,7 +61,7 @@ interface BatchBuffers {
 }
 
 /** The messages to a worker (analysis-worker.ts): a batch of `rows` rows (the buffers may be longer), or the end. */
-export type WorkerRequest = ({ type: 'batch'; columns: number; rows: number; firstRow: number } & BatchBuffers) | { type: 'end' };
+export type WorkerRequest = ({ type: 'batch'; columns: number; rows: number; firstRow: number; labels?: Array<RowLabel | undefined> } & BatchBuffers) | { type: 'end' };
 /** A worker's replies: a batch done, its buffers sent back to be filled again; the summary, after the end. */
 export type WorkerReply = ({ type: 'done' } & BatchBuffers) | { type: 'summary'; summary: AnalysisSummary };
 
@@ -108,6 +108,8 @@ class WorkerSlot {
     });
     this.pending++;
     const request: WorkerRequest = { type: 'batch', values, columns, rows, firstRow: batch[0].index, lines };
+    // Labels (ids) are cloned, and only when the input has them.
+    if (batch.some((row) => row.label !== undefined)) request.labels = batch.map((row) => row.label);
     this.worker.postMessage(request, [values.buffer, lines.buffer]);
   }
 

@@ -1,5 +1,6 @@
 // What the format parsers hand rows to, and what they promise the stream driver.
 
+import type { RowLabel } from '../metrics/summary.js';
 import type { InputInfo, LogitRow } from './row.js';
 
 /** Logits per batch: large enough that per-batch costs vanish, small enough to bound memory. */
@@ -11,8 +12,10 @@ export class RowBatcher {
   private logits = 0;
   private rowCount = 0;
 
-  add(values: Float64Array, line: number): void {
-    this.batch.push({ values, line, index: this.rowCount++ });
+  add(values: Float64Array, line: number, label?: RowLabel): void {
+    const row: LogitRow = { values, line, index: this.rowCount++ };
+    if (label !== undefined) row.label = label;
+    this.batch.push(row);
     this.logits += values.length;
   }
 

@@ -1,5 +1,7 @@
 // The shapes every text reader (CSV, JSON, JSON Lines) produces, and the options they take.
 
+import type { RowLabel } from '../metrics/summary.js';
+
 /** One vector of logits, with where it came from so reports can point back at the source. */
 export interface LogitRow {
   /** The logits as float64, each correctly rounded from its decimal text. */
@@ -8,6 +10,8 @@ export interface LogitRow {
   line: number;
   /** 0-based row index in input order. */
   index: number;
+  /** The row's other names (an id, a record and position), when the input gives them. */
+  label?: RowLabel;
 }
 
 export type InputFormat = 'csv' | 'json' | 'jsonl' | 'npy' | 'safetensors';

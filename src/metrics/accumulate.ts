@@ -2,7 +2,7 @@ import type { Format } from '../formats/index.js';
 import { float64BinadeStart } from '../formats/bits.js';
 import { ulpDistanceIn } from '../formats/ulp-distance.js';
 import { addQuanta, bitsQuanta, histogramBin } from './bits-of-error.js';
-import type { ErrorAccumulator, MaskedOutputs, ResultSummary } from './summary.js';
+import { noteFirstRow, rowAt, type ErrorAccumulator, type MaskedOutputs, type ResultSummary, type RowLabel } from './summary.js';
 
 /**
  * The exact values of one function on one row, in the form the accumulators need: the value as
@@ -176,21 +176,21 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
   figures.binCount = binCount;
 }
 
-/** Adds a measured row to a summary (row and line: where it came from, for worstRow and firstRows). */
-export function applyRow(summary: ResultSummary, figures: RowFigures, row: number, line: number): void {
+/** Adds a measured row to a summary (row, line and label: where it came from, for worstRow and firstRows). */
+export function applyRow(summary: ResultSummary, figures: RowFigures, row: number, line: number, label: RowLabel | undefined): void {
   const errors: ErrorAccumulator = summary.errors;
   const wrong = summary.wrong;
   if (figures.nan > 0) {
     wrong.nan += figures.nan;
-    summary.firstRows.nan ??= { row, line };
+    noteFirstRow(summary.firstRows.nan, row, line, label);
   }
   if (figures.inf > 0) {
     wrong.inf += figures.inf;
-    summary.firstRows.inf ??= { row, line };
+    noteFirstRow(summary.firstRows.inf, row, line, label);
   }
   if (figures.zero > 0) {
     wrong.zero += figures.zero;
-    summary.firstRows.zero ??= { row, line };
+    noteFirstRow(summary.firstRows.zero, row, line, label);
   }
   errors.count += figures.count;
   if (figures.maxAbs > errors.maxAbs) errors.maxAbs = figures.maxAbs;
@@ -201,7 +201,7 @@ export function applyRow(summary: ResultSummary, figures: RowFigures, row: numbe
   for (let b = 0; b < figures.binCount; b++) histogram[figures.bins[b]]++;
   if (figures.maxUlp > errors.maxUlp) {
     errors.maxUlp = figures.maxUlp;
-    errors.worstRow = { row, line };
+    errors.worstRow = rowAt(row, line, label);
   }
 }
 

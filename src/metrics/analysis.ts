@@ -10,7 +10,10 @@ import {
   emptyInputShape,
   emptyResultSummary,
   LISTED_ROWS_LIMIT,
+  noteFirstRow,
+  rowAt,
   type AnalysisSummary,
+  type RowLabel,
   type InputFigures,
   type ResultSummary,
   type RowKindName,
@@ -98,10 +101,13 @@ export class Analysis {
     });
   }
 
-  /** Analyses one row of float64 logits. `row` is its 0-based index in input order, `line` its source line (0 if none). */
-  addRow(values: Float64Array, length: number, row: number, line: number): void {
+  /**
+   * Analyses one row of float64 logits. `row` is its 0-based index in input order, `line` its
+   * source line (0 if none), `label` its other names (an id), kept only where a figure points at it.
+   */
+  addRow(values: Float64Array, length: number, row: number, line: number, label?: RowLabel): void {
     this.ensureCapacity(length);
-    this.addShape(values, length, row, line);
+    this.addShape(values, length, row, line, label);
     this.referenceState = -1;
     for (let s = 0; s < this.states.length; s++) {
       const state = this.states[s];
@@ -110,13 +116,13 @@ export class Analysis {
       if (kind === 'nan' || kind === 'posInf') {
         if (kind === 'nan') figures.nanRows++;
         else figures.posInfRows++;
-        this.listRow(figures, row, line, kind);
+        this.listRow(figures, row, line, label, kind);
         continue;
       }
       state.kernel.run(state.cast, length);
       if (kind === 'masked') {
         figures.maskedRows++;
-        this.listRow(figures, row, line, kind);
+        this.listRow(figures, row, line, label, kind);
         for (let id = 0; id < RESULT_COUNT; id++) {
           const result = state.results[id];
           if (result !== null) accumulateMasked(result.masked, state.kernel.outputs[id], result.function === 'logsumexp' ? 1 : length);
@@ -125,7 +131,7 @@ export class Analysis {
       }
       figures.ordinaryRows++;
       this.computeExact(s, length);
-      this.accumulate(state, length, row, line);
+      this.accumulate(state, length, row, line, label);
     }
   }
 
@@ -137,7 +143,7 @@ export class Analysis {
     };
   }
 
-  private addShape(values: Float64Array, length: number, row: number, line: number): void {
+  private addShape(values: Float64Array, length: number, row: number, line: number, label: RowLabel | undefined): void {
     const shape = this.shape;
     shape.rows++;
     if (length > shape.classes) shape.classes = length;
@@ -155,12 +161,12 @@ export class Analysis {
     const spread = max - min;
     if (shape.maxRowSpread === null || spread > shape.maxRowSpread) {
       shape.maxRowSpread = spread;
-      shape.maxRowSpreadRow = { row, line };
+      shape.maxRowSpreadRow = rowAt(row, line, label);
     }
   }
 
-  private listRow(figures: InputFigures, row: number, line: number, kind: RowKindName): void {
-    if (figures.listedRows.length < LISTED_ROWS_LIMIT) figures.listedRows.push({ row, line, kind });
+  private listRow(figures: InputFigures, row: number, line: number, label: RowLabel | undefined, kind: RowKindName): void {
+    if (figures.listedRows.length < LISTED_ROWS_LIMIT) figures.listedRows.push({ ...rowAt(row, line, label), kind });
   }
 
   private castAndClassify(state: DtypeState, values: Float64Array, length: number): RowKindName {
@@ -208,7 +214,7 @@ export class Analysis {
     }
   }
 
-  private accumulate(state: DtypeState, length: number, row: number, line: number): void {
+  private accumulate(state: DtypeState, length: number, row: number, line: number, label: RowLabel | undefined): void {
     const kernel = state.kernel;
     for (let id = 0; id < RESULT_COUNT; id++) {
       const result = state.results[id];
@@ -221,7 +227,7 @@ export class Analysis {
           if ((bits & FLAG_BIT_LIST[f]) === 0) continue;
           const name = FLAG_NAMES[f];
           result.flags[name]++;
-          result.firstRows[name] ??= { row, line };
+          noteFirstRow(result.firstRows[name], row, line, label);
         }
       }
       const fn = result.function;
@@ -238,7 +244,7 @@ export class Analysis {
         measureRow(figures, state.format, output, count, exact, fn === 'softmax');
         if (fn === 'softmax' && figures.allFinite) this.measureSoftmaxRow(figures, output, length, kernel.argmax);
       }
-      applyRow(result, figures, row, line);
+      applyRow(result, figures, row, line, label);
       if (fn === 'softmax' && figures.allFinite) {
         const softmax = result.softmax!;
         softmax.rows++;
@@ -250,7 +256,7 @@ export class Analysis {
         }
         if (figures.argmaxFlipped) {
           softmax.argmaxFlips++;
-          result.firstRows.argmaxFlip ??= { row, line };
+          noteFirstRow(result.firstRows.argmaxFlip, row, line, label);
         }
       }
     }

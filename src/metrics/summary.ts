@@ -14,6 +14,24 @@ export interface WorstRow {
   row: number;
   /** 1-based source line for text inputs, 0 when the input has no lines. */
   line: number;
+  /** What else names the row, when the input says (an id column, a record holding several rows). */
+  label?: RowLabel;
+}
+
+/** A row's names besides its index and line. Carried only by the rows a summary points at. */
+export interface RowLabel {
+  /** The value of the id column (CSV --id-column) or key (JSON --id-key). */
+  id?: string;
+  /** JSON: the 0-based record (array element or line) holding several rows, and the row's 0-based position in it. */
+  record?: number;
+  position?: number;
+  /** A tensor row's index over the leading axes; only in summaries read back from a report (merge), which derives it otherwise. */
+  index?: number[];
+}
+
+/** A row reference; the label only when there is one (most rows have none, and this runs for every row pointed at). */
+export function rowAt(row: number, line: number, label: RowLabel | undefined): WorstRow {
+  return label === undefined ? { row, line } : { row, line, label };
 }
 
 export interface ErrorAccumulator {
@@ -58,8 +76,8 @@ export interface ResultSummary {
   /** Wrong output elements. */
   wrong: { nan: number; inf: number; zero: number };
   errors: ErrorAccumulator;
-  /** The first row (input order) where each flag, wrong output or argmax flip occurred: where to look. */
-  firstRows: Record<FirstRowKey, WorstRow | null>;
+  /** The first rows (input order, at most FIRST_ROWS_LIMIT) where each flag, wrong output or argmax flip occurred: where to look. */
+  firstRows: Record<FirstRowKey, WorstRow[]>;
   /** Present for softmax only. */
   softmax?: SoftmaxAccumulator;
   masked: MaskedOutputs;
@@ -67,6 +85,13 @@ export interface ResultSummary {
 
 export const FIRST_ROW_KEYS = ['overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'argmaxFlip'] as const;
 export type FirstRowKey = (typeof FIRST_ROW_KEYS)[number];
+/** Rows kept per kind of failure: enough to see a pattern (every other row, one id prefix) without growing with the input. */
+export const FIRST_ROWS_LIMIT = 5;
+
+/** Notes a row where a kind of failure occurred, if fewer than FIRST_ROWS_LIMIT are noted (rows come in input order). */
+export function noteFirstRow(rows: WorstRow[], row: number, line: number, label: RowLabel | undefined): void {
+  if (rows.length < FIRST_ROWS_LIMIT) rows.push(rowAt(row, line, label));
+}
 
 export type RowKindName = 'nan' | 'posInf' | 'masked' | 'ordinary';
 
@@ -126,7 +151,7 @@ export function emptyResultSummary(fn: FunctionName, dtype: Dtype, algorithm: Al
       bitsSum: { high: 0, low: 0 },
       bitsHistogram: new Array<number>(HISTOGRAM_SIZE).fill(0),
     },
-    firstRows: { overflow: null, underflow: null, invalid: null, divideByZero: null, nan: null, inf: null, zero: null, argmaxFlip: null },
+    firstRows: { overflow: [], underflow: [], invalid: [], divideByZero: [], nan: [], inf: [], zero: [], argmaxFlip: [] },
     softmax: fn === 'softmax' ? { rows: 0, maxSumDev: 0, argmaxFlips: 0 } : undefined,
     masked: { rows: 0, nan: 0, zero: 0, negInf: 0, posInf: 0, finite: 0 },
   };
@@ -145,6 +170,11 @@ function earlier(a: WorstRow | null, b: WorstRow | null): WorstRow | null {
   if (a === null) return b;
   if (b === null) return a;
   return b.row < a.row ? b : a;
+}
+
+/** The first FIRST_ROWS_LIMIT rows of two such lists, in input order. */
+function firstOf(a: WorstRow[], b: WorstRow[]): WorstRow[] {
+  return [...a, ...b].sort((x, y) => x.row - y.row).slice(0, FIRST_ROWS_LIMIT);
 }
 
 /**
@@ -176,7 +206,7 @@ export function mergeResultSummary(into: ResultSummary, other: ResultSummary): v
     into.softmax.maxSumDev = Math.max(into.softmax.maxSumDev, other.softmax.maxSumDev);
     into.softmax.argmaxFlips += other.softmax.argmaxFlips;
   }
-  for (const key of FIRST_ROW_KEYS) into.firstRows[key] = earlier(into.firstRows[key], other.firstRows[key]);
+  for (const key of FIRST_ROW_KEYS) into.firstRows[key] = firstOf(into.firstRows[key], other.firstRows[key]);
   for (const key of ['rows', 'nan', 'zero', 'negInf', 'posInf', 'finite'] as const) into.masked[key] += other.masked[key];
 }
 

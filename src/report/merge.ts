@@ -6,6 +6,8 @@ import {
   mergeAnalysisSummary,
   type AnalysisSummary,
   type ResultSummary,
+  rowAt,
+  type RowLabel,
   type WorstRow,
 } from '../metrics/summary.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report, type ResultReport, type RowRef } from './report.js';
@@ -67,7 +69,7 @@ export function mergeReports(shards: ShardReport[]): { input: InputReport; selec
       // A merged input's rows name their shard by its path in that input's own shards list.
       const index = ref.shard === undefined ? 0 : Math.max(0, input.shards?.findIndex((s) => s.path === ref.shard) ?? 0);
       const shard = own[index];
-      return { row: shard.offset + ref.row, line: ref.line ?? 0 };
+      return rowAt(shard.offset + ref.row, ref.line ?? 0, labelOf(ref));
     };
     const part = summaryOf(input, toGlobal);
     if (summary === null) summary = part;
@@ -77,9 +79,20 @@ export function mergeReports(shards: ShardReport[]): { input: InputReport; selec
   merged.shards = all.map((s) => ({ path: s.name, rows: s.rows }));
   qualifyRows(merged, (ref) => {
     const shard = [...all].reverse().find((s) => ref.row >= s.offset)!;
-    return { shard: shard.name, row: ref.row - shard.offset, line: ref.line };
+    return { ...ref, shard: shard.name, row: ref.row - shard.offset };
   });
   return { input: merged, selection: first.report.selection };
+}
+
+/** The label a report's row reference carries, kept through the merge. */
+function labelOf(ref: RowRef): RowLabel | undefined {
+  if (ref.id === undefined && ref.record === undefined && ref.position === undefined && ref.index === undefined) return undefined;
+  const label: RowLabel = {};
+  if (ref.index !== undefined) label.index = ref.index;
+  if (ref.id !== undefined) label.id = ref.id;
+  if (ref.record !== undefined) label.record = ref.record;
+  if (ref.position !== undefined) label.position = ref.position;
+  return label;
 }
 
 /** The mergeable summary an input report was rendered from (src/report/report.ts in reverse). */
@@ -127,7 +140,10 @@ function resultSummaryOf(result: ResultReport, toGlobal: (ref: RowRef | null) =>
       bitsSum: { high: Number(bitsSum / LIMB), low: Number(bitsSum % LIMB) },
       bitsHistogram: histogram,
     },
-    firstRows: Object.fromEntries(Object.entries(result.firstRows).map(([key, ref]) => [key, toGlobal(ref)])) as ResultSummary['firstRows'],
+    // Reports written before exampleRows existed have the first row only.
+    firstRows: Object.fromEntries(
+      Object.entries(result.firstRows).map(([key, ref]) => [key, (result.exampleRows?.[key] ?? (ref === null ? [] : [ref])).map((row) => toGlobal(row)!)]),
+    ) as ResultSummary['firstRows'],
     softmax: result.softmax ? { rows: result.softmax.rows, maxSumDev: result.softmax.maxSumDev ?? 0, argmaxFlips: result.softmax.argmaxFlips } : undefined,
     masked: { ...result.masked },
   };
@@ -141,13 +157,14 @@ function qualifyRows(input: InputReport, qualify: (ref: RowRef) => RowRef): void
   for (const result of input.results) {
     result.errors.worstRow = map(result.errors.worstRow);
     for (const key of Object.keys(result.firstRows)) result.firstRows[key] = map(result.firstRows[key]);
+    for (const key of Object.keys(result.exampleRows)) result.exampleRows[key] = result.exampleRows[key].map(qualify);
   }
 }
 
 /** JSON.parse reviver: the report writes non-finite numbers as these strings. */
 export function reviveNonFinite(key: string, value: unknown): unknown {
   if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') {
-    if (['path', 'input', 'shard', 'check', 'format'].includes(key)) return value;
+    if (['path', 'input', 'shard', 'check', 'format', 'id'].includes(key)) return value;
     return Number(value);
   }
   return value;

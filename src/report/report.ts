@@ -18,6 +18,13 @@ export interface RowRef {
   row: number;
   /** 1-based source line (text inputs), or null. */
   line: number | null;
+  /** The row's id (--id-column, --id-key), when given. */
+  id?: string;
+  /** JSON records holding several rows: the 0-based record and the row's 0-based position in it. */
+  record?: number;
+  position?: number;
+  /** Tensors of rank 3 or more: the row's index over the leading axes ([4, 51]: head 4, query 51). */
+  index?: number[];
 }
 
 export interface ResultReport {
@@ -43,7 +50,10 @@ export interface ResultReport {
   };
   /** softmax only: over rows whose outputs are all finite. */
   softmax?: { rows: number; maxSumDev: number | null; argmaxFlips: number };
+  /** The first row where each flag, wrong output or argmax flip occurred (exampleRows[kind][0]). */
   firstRows: Record<string, RowRef | null>;
+  /** The first rows (input order, at most 5) of each kind: where to look. */
+  exampleRows: Record<string, RowRef[]>;
   masked: MaskedOutputs;
 }
 
@@ -72,13 +82,41 @@ export interface Report {
   ok: boolean;
 }
 
+/** Turns the metrics' row references into the report's; a tensor's rows also get their index over the leading axes. */
+export type RefMaker = (row: WorstRow | null) => RowRef | null;
+
 export function rowRef(row: WorstRow | null): RowRef | null {
-  return row === null ? null : { row: row.row, line: row.line === 0 ? null : row.line };
+  if (row === null) return null;
+  const ref: RowRef = { row: row.row, line: row.line === 0 ? null : row.line };
+  const label = row.label;
+  if (label?.id !== undefined) ref.id = label.id;
+  if (label?.record !== undefined) ref.record = label.record;
+  if (label?.position !== undefined) ref.position = label.position;
+  if (label?.index !== undefined) ref.index = label.index;
+  return ref;
+}
+
+/** rowRef, plus the index tuple of a row of a tensor with two or more leading axes (C order, as the readers flatten them). */
+export function refMaker(shape: readonly number[] | undefined): RefMaker {
+  if (shape === undefined || shape.length < 3) return rowRef;
+  const leading = shape.slice(0, -1);
+  return (row) => {
+    const ref = rowRef(row);
+    if (ref === null || ref.index !== undefined) return ref;
+    const index = new Array<number>(leading.length);
+    let rest = ref.row;
+    for (let axis = leading.length - 1; axis >= 0; axis--) {
+      index[axis] = rest % leading[axis];
+      rest = Math.floor(rest / leading[axis]);
+    }
+    ref.index = index;
+    return ref;
+  };
 }
 
 const LIMB = 2n ** 52n;
 
-export function resultReport(summary: ResultSummary): ResultReport {
+export function resultReport(summary: ResultSummary, ref: RefMaker = rowRef): ResultReport {
   const errors = summary.errors;
   const none = errors.count === 0;
   let histogramEnd = errors.bitsHistogram.length;
@@ -98,11 +136,12 @@ export function resultReport(summary: ResultSummary): ResultReport {
       maxUlp: none ? null : errors.maxUlp,
       meanBits: none ? null : meanBits(errors.bitsSum, errors.count),
       maxBits: none ? null : Math.log2(1 + errors.maxUlp),
-      worstRow: rowRef(errors.worstRow),
+      worstRow: ref(errors.worstRow),
       bitsSum: (BigInt(errors.bitsSum.high) * LIMB + BigInt(errors.bitsSum.low)).toString(),
       bitsHistogram: errors.bitsHistogram.slice(0, histogramEnd),
     },
-    firstRows: Object.fromEntries(Object.entries(summary.firstRows).map(([key, row]) => [key, rowRef(row)])),
+    firstRows: Object.fromEntries(Object.entries(summary.firstRows).map(([key, rows]) => [key, rows.length === 0 ? null : ref(rows[0])])),
+    exampleRows: Object.fromEntries(Object.entries(summary.firstRows).map(([key, rows]) => [key, rows.map((row) => ref(row)!)])),
     masked: { ...summary.masked },
   };
   if (summary.softmax) {
@@ -121,6 +160,7 @@ export function inputReport(
   source: { format: string; storedDtype?: string; tensor?: string; shape?: number[] },
   summary: AnalysisSummary,
 ): InputReport {
+  const ref = refMaker(source.shape);
   return {
     path,
     format: source.format,
@@ -133,12 +173,12 @@ export function inputReport(
       min: summary.input.minLogit,
       max: summary.input.maxLogit,
       maxRowSpread: summary.input.maxRowSpread,
-      maxRowSpreadRow: rowRef(summary.input.maxRowSpreadRow),
+      maxRowSpreadRow: ref(summary.input.maxRowSpreadRow),
     },
     dtypes: summary.inputs.map((figures) => ({
       ...figures,
-      listedRows: figures.listedRows.map((listed) => ({ ...rowRef(listed)!, kind: listed.kind })),
+      listedRows: figures.listedRows.map((listed) => ({ ...ref(listed)!, kind: listed.kind })),
     })),
-    results: summary.results.map(resultReport),
+    results: summary.results.map((result) => resultReport(result, ref)),
   };
 }

@@ -41,14 +41,16 @@ describe('merge', () => {
     expect(merged.results).toHaveLength(whole.results.length);
     merged.results.forEach((m: any, i: number) => {
       const w = whole.results[i];
-      const { errors: me, firstRows: mf, ...mRest } = m;
-      const { errors: we, firstRows: wf, ...wRest } = w;
+      const { errors: me, firstRows: mf, exampleRows: mx, ...mRest } = m;
+      const { errors: we, firstRows: wf, exampleRows: wx, ...wRest } = w;
       expect(mRest).toEqual(wRest);
       const { worstRow: mw, ...meRest } = me;
       const { worstRow: ww, ...weRest } = we;
       expect(meRest).toEqual(weRest); // counts, maxima, exact bitsSum, meanBits, histogram
       expect(globalRow(mw)).toBe(ww?.row ?? null);
       for (const key of Object.keys(wf)) expect([key, globalRow(mf[key])]).toEqual([key, wf[key]?.row ?? null]);
+      // The first rows of each kind, up to 5, across the shard boundary.
+      for (const key of Object.keys(wx)) expect([key, mx[key].map(globalRow)]).toEqual([key, wx[key].map((r: any) => r.row)]);
     });
   });
 
