@@ -5,7 +5,7 @@ import { runChecks, type CheckSpec } from '../report/checks.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
 import { emitReport, type ReportFormat } from './emit-report.js';
 import { openInput } from '../input/open-input.js';
-import { inputSources } from './inputs.js';
+import { inputSources, withNotes } from './inputs.js';
 import { countBytes, Progress, progressWanted } from './progress.js';
 import type { CliIO } from './io.js';
 import { checkWritable } from './output-file.js';
@@ -26,25 +26,6 @@ export interface AnalyzeRequest {
   version: string;
 }
 
-/**
- * pandas' `to_csv(index=False)` writes the column names 0,1,...,K-1 as its header: all numbers,
- * so header detection reads it as data. Exactly that first line gets a note on stderr (it is
- * read as the user's data all the same; --header or --no-header silences it).
- */
-async function* watchForIndexHeader(batches: AsyncIterable<LogitRow[]>, name: string, read: ReadOptions, io: CliIO): AsyncGenerator<LogitRow[]> {
-  let first = true;
-  for await (const batch of batches) {
-    if (first && read.header === undefined && batch.length > 0 && batch[0].line === 1) {
-      const values = batch[0].values;
-      if (values.length > 1 && values.every((v, j) => v === j)) {
-        io.stderr.write(`logitcheck: note: ${name}: line 1 is 0,1,...,${values.length - 1}, which looks like a pandas header; it was read as data (pass --header to skip it, --no-header to silence this)\n`);
-      }
-    }
-    first = false;
-    yield batch;
-  }
-}
-
 /** Reads every input, analyses it, checks, renders: the whole of `logitcheck analyze`. Returns the exit status. */
 export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<number> {
   if (request.output !== undefined) checkWritable(request.output);
@@ -57,7 +38,7 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
     if (progressWanted(io, request.format)) progress = new Progress(io, file === '-' ? 'stdin' : file, countsBytes ? size : undefined, countsBytes);
     let summary;
     try {
-      summary = await analyzeBatches(watchForIndexHeader(rows, name, request.read, io), request.selection, request.jobs, (count) => progress?.rowsDone(count));
+      summary = await analyzeBatches(withNotes(rows, rows, io), request.selection, request.jobs, (count) => progress?.rowsDone(count));
     } finally {
       progress?.stop();
     }

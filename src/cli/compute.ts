@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { FORMATS, type Dtype } from '../formats/index.js';
 import type { ReadOptions } from '../input/row.js';
 import { openInput } from '../input/open-input.js';
-import { inputSources } from './inputs.js';
+import { inputSources, withNotes } from './inputs.js';
 import { Output, type CliIO } from './io.js';
 import { checkWritable } from './output-file.js';
 import { openValuesSink, type ValuesFormat } from './values-output.js';
@@ -42,7 +42,7 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
   const sink = openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout));
   try {
     let cast = new Float64Array(0);
-    for await (const batch of rows) {
+    for await (const batch of withNotes(rows, rows, io)) {
       for (const row of batch) {
         const length = row.values.length;
         if (cast.length < length) cast = new Float64Array(length);

@@ -78,8 +78,10 @@ function addInputOptions(command: Command): Command {
     .option('--header', 'CSV: the first line is a header (default: detected)')
     .option('--no-header', 'CSV: the first line is data')
     .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
-    .option('--exclude-columns <list>', 'CSV: drop these columns, e.g. an id or label column')
-    .option('--tensor <name>', 'safetensors: the tensor to read (needed when the file holds several)');
+    .option('--exclude-columns <list>', 'CSV: drop these columns (by default a column named label, target, y, class, id, index or empty holding integers is left out, with a note)')
+    .option('--id-column <column>', 'CSV: the column (name or 1-based index) whose values name the rows in the report; not a logit')
+    .option('--empty-as-nan', 'CSV: read an empty field as NaN (pandas writes NaN so); by default it is an error')
+    .option('--tensor <name>', 'safetensors, .npz: the tensor to read (needed when the file holds several)');
 }
 
 /** Output and check options shared by analyze and merge. */
@@ -124,6 +126,8 @@ interface InputFlags {
   header?: boolean;
   columns?: string;
   excludeColumns?: string;
+  idColumn?: string;
+  emptyAsNan?: boolean;
   tensor?: string;
 }
 
@@ -134,6 +138,8 @@ function readOptions(flags: InputFlags): ReadOptions {
     header: flags.header, // undefined unless --header or --no-header was given
     columns: parseColumns(flags.columns),
     excludeColumns: parseColumns(flags.excludeColumns),
+    idColumn: flags.idColumn,
+    emptyAsNaN: flags.emptyAsNan,
     tensor: flags.tensor,
   };
 }

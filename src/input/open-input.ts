@@ -82,6 +82,8 @@ function checkTensorOptions(format: TensorFormat, options: ReadOptions): void {
     [options.excludeColumns, FLAG.excludeColumns],
     [options.delimiter, FLAG.delimiter],
     [options.header, options.header ? FLAG.header : FLAG.noHeader],
+    [options.idColumn, FLAG.idColumn],
+    [options.emptyAsNaN, FLAG.emptyAsNaN],
   ] as const) {
     if (given !== undefined) throw new UsageError(`${flag} applies to CSV input only, not to ${format}`);
   }

@@ -9,4 +9,6 @@ export const FLAG = {
   columns: '--columns',
   excludeColumns: '--exclude-columns',
   tensor: '--tensor',
+  idColumn: '--id-column',
+  emptyAsNaN: '--empty-as-nan',
 } as const;

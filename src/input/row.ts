@@ -33,6 +33,10 @@ export interface ReadOptions {
   columns?: string[];
   /** CSV only: drop these columns (same syntax), e.g. an id or label column. */
   excludeColumns?: string[];
+  /** CSV only: the column (name or 1-based index) whose values name the rows in reports; it is not a logit. */
+  idColumn?: string;
+  /** CSV only: read an empty field as NaN (pandas writes NaN so) instead of refusing it. */
+  emptyAsNaN?: boolean;
   /** safetensors only: the tensor to read; needed when the file holds several. */
   tensor?: string;
 }
@@ -50,4 +54,6 @@ export interface InputInfo {
   storedDtype?: string;
   tensor?: string;
   shape?: number[];
+  /** What the reader decided that the user should know (a column left out, a header read as data), one sentence each. */
+  notes?: string[];
 }

@@ -19,7 +19,7 @@ describe('CSV reading options on the command line', () => {
     const pandas = await runCli(['analyze', '--input-format', 'csv', '--format', 'json'], { stdin: '0,1,2\n4,5,6\n' });
     expect(JSON.parse(pandas.stdout).inputs[0].rows).toBe(2);
     expect(pandas.stderr).toBe(
-      'logitcheck: note: <stdin>: line 1 is 0,1,...,2, which looks like a pandas header; it was read as data (pass --header to skip it, --no-header to silence this)\n',
+      'logitcheck: note: <stdin>: line 1 is 0,1,...,2, which looks like a pandas header, but the next line holds integers too, so it was read as data (pass --header to skip it, --no-header to silence this)\n',
     );
     expect((await json(['analyze', '--input-format', 'csv', '--no-header'], '0,1,2\n4,5,6\n')).report.inputs[0].rows).toBe(2); // no note
     expect((await json(['analyze', '--input-format', 'csv', '--header'], '0,1,2\n4,5,6\n')).report.inputs[0].rows).toBe(1);

@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { scratchDir } from '../support/scratch.js';
 
 const BIN = 'bin/logitcheck.js';
-const MNIST = '../shared/data/mnist-presoftmax/logits.csv';
+const MNIST = 'fixtures/mnist/logits.csv';
+const MNIST_LABELS = 'fixtures/mnist/logits-labels.csv';
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
@@ -137,5 +138,26 @@ describe('real data: MNIST logits (Blanchard, Higham & Higham 2021)', () => {
     }
     // The point of the paper's experiment: float16 naive overflows on real data, shifting fixes it.
     expect(expected.counts.float16.naive.overflowRows).toBeGreaterThan(0);
+  });
+
+  test('with its label column: the labels are left out (K = 10, not 11), with a note, and the counts are the same', () => {
+    const { status, stdout, stderr } = logitcheck(['analyze', MNIST_LABELS, '-f', 'logsumexp', '-a', 'naive', '-d', 'f16', '--format', 'json']);
+    expect(status).toBe(0);
+    expect(stderr).toBe(
+      "logitcheck: note: fixtures/mnist/logits-labels.csv: column 11 'label' holds integers and is named like a label or an index, so it is not read as logits (to analyse it too: --columns 1-11)\n",
+    );
+    const input = JSON.parse(stdout).inputs[0];
+    expect(input).toMatchObject({ rows: 2500, classes: 10 });
+    expect(input.results[0].flags.overflow).toBe(expected.counts.float16.naive.overflowRows);
+  });
+});
+
+describe('a fresh clone', () => {
+  test('no test reads outside the repository (../shared is not there in a clone)', () => {
+    const offenders = readdirSync('test', { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && file !== 'e2e/bin.test.ts')
+      .filter((file) => /\.\.\/shared|shared\/data/.test(readFileSync(`test/${file}`, 'utf8')));
+    expect(offenders).toEqual([]);
+    expect(readFileSync('test/e2e/bin.test.ts', 'utf8').match(/'\.\.\/shared[^']*'/g)).toBeNull();
   });
 });

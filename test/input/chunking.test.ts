@@ -75,13 +75,13 @@ describe.each(cases)('%s %j', (name, text, options = {}) => {
 describe('the expected outcomes of some chunked cases', () => {
   it('a bad byte becomes U+FFFD and is reported where it is', async () => {
     const outcome = await outcomeOfChunks('bad-utf8.csv', [encode('a,b\n1,\xff\n')]);
-    expect(outcome).toEqual({ error: { name: 'InputError', message: "bad-utf8.csv:2:3: expected a number, got '\uFFFD'" } });
+    expect(outcome).toEqual({ error: { name: 'InputError', message: "bad-utf8.csv:2:3: expected a number in field 2 'b', got '\uFFFD'; if this column is not logits, leave it out with --exclude-columns b" } });
   });
 
   it('the emoji case points after the emoji, counted as one character', async () => {
     const [name, text, options] = cases[2];
     expect(await outcomeOfText(name, text, options)).toEqual({
-      error: { name: 'InputError', message: "emoji.csv:3:6: expected a number, got 'x'" },
+      error: { name: 'InputError', message: "emoji.csv:3:6: expected a number in field 3 'w', got 'x'; if this column is not logits, leave it out with --exclude-columns w" },
     });
   });
 });

@@ -38,7 +38,7 @@ describe('CSV: rows and header', () => {
   });
 
   it('header: false makes a first line of words an error', async () => {
-    await expectInputError('a,b\n1,2', { line: 1, column: 1 }, "expected a number, got 'a'", { header: false });
+    await expectInputError('a,b\n1,2', { line: 1, column: 1 }, "expected a number in field 1, got 'a'; if this column is not logits, leave it out with --exclude-columns 1", { header: false });
   });
 
   it('trims header names and fields', async () => {
@@ -182,9 +182,9 @@ describe('CSV: errors with their line and column', () => {
   });
 
   it('a token that is not a number: at its first character, quoted', async () => {
-    await expectInputError('1,abc,3', { line: 1, column: 3 }, "expected a number, got 'abc'", { header: false });
-    await expectInputError('a,b\n1,   x\n', { line: 2, column: 6 }, "expected a number, got 'x'");
-    await expectInputError('a,b\n1,"1.5x"\n', { line: 2, column: 3 }, "expected a number, got '1.5x'");
+    await expectInputError('1,abc,3', { line: 1, column: 3 }, "expected a number in field 2, got 'abc'", { header: false });
+    await expectInputError('a,b\n1,   x\n', { line: 2, column: 6 }, "expected a number in field 2 'b', got 'x'");
+    await expectInputError('a,b\n1,"1.5x"\n', { line: 2, column: 3 }, "expected a number in field 2 'b', got '1.5x'");
   });
 
   it.each(['0x10', '1_000', '1e', '.', '1,5', '0b1', 'Infinity1', '--1'])('%s is not a number', async (token) => {
@@ -214,13 +214,14 @@ describe('CSV: errors with their line and column', () => {
 
   it('no data rows: an empty input, a header alone, blank lines alone', async () => {
     await expectInputError('', { line: 1, column: 1 }, 'no data rows');
-    await expectInputError('a,b\n', { line: 2, column: 1 }, 'no data rows (only a header)');
-    await expectInputError('a,b', { line: 1, column: 4 }, 'no data rows (only a header)');
+    await expectInputError('a,b\n', { line: 2, column: 1 }, "no data rows: line 1 was read as a header because field 1 'a' is not a number; if it is data, pass --no-header");
+    await expectInputError('a,b\n', { line: 2, column: 1 }, 'no data rows (only a header)', { header: true });
+    await expectInputError('a,b', { line: 1, column: 4 }, 'no data rows: line 1 was read as a header');
     await expectInputError('\n\n', { line: 3, column: 1 }, 'no data rows');
   });
 
   it('a field too long to be a number is refused without holding it', async () => {
-    await expectInputError(`a\n"${'9'.repeat(MAX_TOKEN_CHARS + 1)}"\n`, { line: 2, column: 1 }, 'field is longer than');
+    await expectInputError(`a\n"${'9'.repeat(MAX_TOKEN_CHARS + 1)}"\n`, { line: 2, column: 1 }, 'is longer than');
   });
 });
 
@@ -272,9 +273,10 @@ describe('CSV: column selection', () => {
     expect((await infoOf('x,1\n1,2\n', { excludeColumns: ['1'] })).header).toBeUndefined();
     // A first data row with a missing value is an error, not a header that drops the row.
     await expectInputError('1,,3\n4,5,6\n', { line: 1, column: 3 }, 'empty field');
-    await expectInputError(',0,1\n0,1.5,2.5\n', { line: 1, column: 1 }, 'empty field');
     // With a word in a kept column the line is a header, empty names and all.
-    expect((await infoOf('a,,c\n1,2,3\n')).header).toEqual(['a', '', 'c']);
+    expect((await infoOf('a,,c\n1,2.5,3\n')).header).toEqual(['a', '', 'c']);
+    // ... and an empty name over integers is pandas' index, left out.
+    expect((await infoOf('a,,c\n1,2,3\n')).header).toEqual(['a', 'c']);
   });
 
   it('a name implies a header', async () => {

@@ -123,8 +123,8 @@ describe('invalid fixtures: file, line and column', () => {
   it.each([
     ['ragged.csv', 3, 4, 'row has 2 fields, expected 3 (from line 1)'],
     ['empty-field.csv', 3, 3, 'empty field'],
-    ['bad-token.csv', 3, 3, "expected a number, got '1.2.3'"],
-    ['no-rows.csv', 2, 1, 'no data rows (only a header)'],
+    ['bad-token.csv', 3, 3, "expected a number in field 2 'b', got '1.2.3'; if this column is not logits, leave it out with --exclude-columns b"],
+    ['no-rows.csv', 2, 1, "no data rows: line 1 was read as a header because field 1 'a' is not a number; if it is data, pass --no-header"],
     ['unterminated.csv', 2, 3, 'unterminated quoted field'],
     ['bad.jsonl', 2, 5, 'expected a number, got a string'],
   ])('%s:%d:%d', async (name, line, column, problem) => {

@@ -47,7 +47,9 @@ describe('readRows', () => {
       expect(size * 20).toBeGreaterThanOrEqual(BATCH_LOGITS);
       expect(size * 20).toBeLessThan(2 * BATCH_LOGITS);
     }
-    expect(stream.info()).toEqual({ name: '<stdin>', format: 'csv', delimiter: ',', columns: 20 });
+    // Row 0 is 0,1,...,19 and the next rows are integers too: data, with a note saying so.
+    expect(stream.info()).toMatchObject({ name: '<stdin>', format: 'csv', delimiter: ',', columns: 20 });
+    expect(stream.info().header).toBeUndefined();
   });
 
   it('splits one huge chunk into several batches', async () => {
@@ -89,7 +91,7 @@ describe('readRows', () => {
     const reading = (async () => {
       for await (const batch of readRows('x.csv', source(), {})) for (const row of batch) seen.push(row.index);
     })();
-    await expect(reading).rejects.toThrow('x.csv:3:3: expected a number, got \'x\'');
+    await expect(reading).rejects.toThrow("x.csv:3:3: expected a number in field 2, got 'x'; if this column is not logits, leave it out with --exclude-columns 2");
     expect(seen).toEqual([]); // both rows were still in the unfinished first batch
   });
 });

@@ -77,17 +77,19 @@ function matchSpec(
 /**
  * The 0-based indices of the kept fields, ascending (file order whatever the order of the specs):
  * those named by `include` (all if it is empty or absent), minus those named by `exclude`.
- * `names` is the trimmed header, or undefined if the input has none.
+ * `names` is the trimmed header, or undefined if the input has none; `includeFlag` names the
+ * option `include` came from in messages.
  */
 export function resolveColumns(
   count: number,
   names: readonly string[] | undefined,
   include: readonly string[] | undefined,
   exclude: readonly string[] | undefined,
+  includeFlag: string = FLAG.columns,
 ): number[] {
   const kept = new Array<boolean>(count).fill(include === undefined || include.length === 0);
   for (const raw of include ?? []) {
-    for (const index of matchSpec(parseSpec(raw, FLAG.columns), count, names, FLAG.columns)) kept[index] = true;
+    for (const index of matchSpec(parseSpec(raw, includeFlag), count, names, includeFlag)) kept[index] = true;
   }
   for (const raw of exclude ?? []) {
     for (const index of matchSpec(parseSpec(raw, FLAG.excludeColumns), count, names, FLAG.excludeColumns)) {

@@ -11,7 +11,7 @@ import { DelimiterSniffer, formatFromName, sniffFormat } from '../open/sniff.js'
 
 const BYTE_ORDER_MARK = 0xfeff;
 
-const CSV_ONLY_OPTIONS = ['delimiter', 'header', 'columns', 'excludeColumns'] as const;
+const CSV_ONLY_OPTIONS = ['delimiter', 'header', 'columns', 'excludeColumns', 'idColumn', 'emptyAsNaN'] as const;
 
 /** The formats read as text (binary tensors go through tensor-rows.ts). */
 type TextFormat = Extract<InputFormat, 'csv' | 'json' | 'jsonl'>;
@@ -74,6 +74,10 @@ export class TextRowReader {
 
   private start(): void {
     const format = this.format ?? 'csv';
+    if (this.options.tensor !== undefined) {
+      const formatName = format === 'csv' ? 'CSV' : format === 'jsonl' ? 'JSON Lines' : 'JSON';
+      throw new UsageError(`${FLAG.tensor} applies to safetensors and .npz input only, but ${this.name} is ${formatName}`);
+    }
     if (format === 'csv') {
       const delimiter = this.options.delimiter ?? this.sniffer?.delimiter() ?? ',';
       this.parser = new CsvRowParser(this.name, delimiter, this.options, this.rows);
