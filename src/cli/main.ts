@@ -171,8 +171,7 @@ function program(io: CliIO, setStatus: (code: number) => void): Command {
   )
     .addHelpText('after', ANALYZE_HELP)
     .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string; jobs?: string }, command: Command) => {
-      const jobs = flags.jobs === undefined ? availableParallelism() : parseLimit(flags.jobs, '--jobs', true)!;
-      if (jobs < 1) throw new UsageError(`--jobs: expected a whole number >= 1, got '${flags.jobs}'`);
+      const jobs = parseJobs(flags.jobs, availableParallelism(), io);
       const dtypes = parseDtypes(flags.dtype);
       const functions = parseFunctions(flags.function);
       const algorithms = parseAlgorithms(flags.algorithm);
@@ -251,6 +250,29 @@ function program(io: CliIO, setStatus: (code: number) => void): Command {
   return root;
 }
 
+/**
+ * --jobs: 1 to the number of cores. More threads than cores cannot speed up this CPU-bound work
+ * and each costs memory (20-80 MB, growing with the row length), so a larger N is capped, with a
+ * note: the report is the same whatever the number of threads.
+ */
+function parseJobs(text: string | undefined, cores: number, io: CliIO): number {
+  if (text === undefined) return cores;
+  const jobs = /^\s*[0-9]+\s*$/.test(text) ? Number(text) : NaN;
+  if (!(jobs >= 1)) throw new UsageError(`--jobs: expected a whole number from 1 to ${cores} (this machine's cores), got '${text}'`);
+  if (jobs <= cores) return jobs;
+  io.stderr.write(`logitcheck: note: --jobs ${jobs} is more than this machine's ${cores} cores; using ${cores} (more threads would only add memory)\n`);
+  return cores;
+}
+
+/** Options that contradict each other; commander would let the last one win silently. */
+function checkContradictions(argv: string[]): void {
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.includes('--header') && options.includes('--no-header')) {
+    throw new UsageError('--header and --no-header contradict each other: give one (or neither, to detect the header)');
+  }
+}
+
 function oneName(text: string, flag: string): string {
   if (text.includes(',') || text.toLowerCase() === 'all') throw new UsageError(`${flag}: compute takes exactly one, got '${text}'`);
   return text;
@@ -263,6 +285,7 @@ function oneName(text: string, flag: string): string {
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   let status = 0;
   try {
+    checkContradictions(argv);
     await program(io, (code) => (status = code)).parseAsync(argv, { from: 'user' });
   } catch (error) {
     const { code, message } = exitFor(error);

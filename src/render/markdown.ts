@@ -2,7 +2,7 @@ import { FUNCTIONS } from '../algorithms/names.js';
 import { findingsOf } from '../report/findings.js';
 import type { InputReport, Report } from '../report/report.js';
 import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
-import { checkLines, describeSource, inputLines } from './summary-lines.js';
+import { checkLines, describeSize, describeSource, inputLines } from './summary-lines.js';
 
 const MARK = { ok: '🟢', warn: '🟡', fail: '🔴' } as const;
 
@@ -15,7 +15,7 @@ export function renderMarkdown(report: Report, details: boolean): string {
     out.push(failed.length === 0 ? `All ${report.checks.length} checks passed.` : `${failed.length} of ${report.checks.length} checks failed.`, '');
   }
   for (const input of report.inputs) {
-    out.push(`### \`${escapeCell(input.path)}\` (${describeSource(input)}, ${input.rows} rows × ${input.classes} classes)`, '');
+    out.push(`### \`${escapeCell(input.path)}\` (${describeSource(input)}, ${describeSize(input, '×')})`, '');
     for (const line of inputLines(input)) out.push(`- ${escapeCell(line)}`);
     out.push('');
     out.push(...matrix(input, report));

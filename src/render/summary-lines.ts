@@ -8,8 +8,18 @@ import { formatFigure } from './cells.js';
 export function describeSource(input: InputReport): string {
   const parts = [input.format];
   if (input.tensor !== undefined) parts.push(`tensor ${input.tensor}`);
-  if (input.storedDtype !== undefined) parts.push(`stored ${input.storedDtype}${input.shape ? ` (${input.shape.join(', ')})` : ''}`);
+  if (input.storedDtype !== undefined) parts.push(`stored ${input.storedDtype}${input.shape ? ` ${describeShape(input.shape)}` : ''}`);
   return parts.join(', ');
+}
+
+/** A shape as numpy prints it: (4, 100), and (3,) for one axis. */
+export function describeShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/** "12 rows x 8 classes", "1 row x 1 class" (`times` is the sign between them). */
+export function describeSize(input: InputReport, times = 'x'): string {
+  return `${plural(input.rows, 'row')} ${times} ${plural(input.classes, 'class')}`;
 }
 
 export function inputLines(input: InputReport): string[] {

@@ -5,7 +5,7 @@ import { findingsOf } from '../report/findings.js';
 import type { InputReport, Report } from '../report/report.js';
 import type { Verdict } from '../report/verdict.js';
 import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
-import { checkLines, describeSource, inputLines } from './summary-lines.js';
+import { checkLines, describeSize, describeSource, inputLines } from './summary-lines.js';
 
 export interface TableOptions {
   color: boolean;
@@ -20,7 +20,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   const paint: Record<Verdict, (text: string) => string> = { ok: chalk.green, warn: chalk.yellow, fail: chalk.red };
   const out: string[] = [];
   for (const input of report.inputs) {
-    out.push(chalk.bold(`${input.path}`) + `  (${describeSource(input)}, ${input.rows} rows x ${input.classes} classes)`);
+    out.push(chalk.bold(`${input.path}`) + `  (${describeSource(input)}, ${describeSize(input)})`);
     for (const line of inputLines(input)) out.push(`  ${line}`);
     out.push('');
     out.push(...matrix(input, report, paint, chalk));

@@ -54,6 +54,7 @@ const KINDS: Kind[] = [
 /** "1 row", "3 rows", "2 probabilities". */
 export function plural(n: number, unit: string): string {
   if (unit === 'probability') return `${n} ${n === 1 ? 'probability' : 'probabilities'}`;
+  if (unit === 'class') return `${n} ${n === 1 ? 'class' : 'classes'}`;
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 

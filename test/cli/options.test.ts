@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 
@@ -78,5 +79,38 @@ describe('checks on the command line', () => {
       'fail-on divide-by-zero': false,
       'fail-on argmax-flip': true,
     });
+  });
+});
+
+describe('contradictory and misplaced options are errors (issue 10, defect 10)', () => {
+  test('--header with --no-header', async () => {
+    const { status, stderr } = await runCli(['analyze', '--header', '--no-header', '--input-format', 'csv'], { stdin: 'a,b\n1,2\n' });
+    expect({ status, stderr }).toEqual({ status: 2, stderr: 'logitcheck: --header and --no-header contradict each other: give one (or neither, to detect the header)\n' });
+  });
+
+  test('--tensor on text, CSV options on a tensor', async () => {
+    const text = await runCli(['analyze', '--tensor', 'logits', '--input-format', 'csv'], { stdin: '1,2\n' });
+    expect({ status: text.status, stderr: text.stderr }).toEqual({ status: 2, stderr: 'logitcheck: --tensor applies to safetensors and .npz input only, but <stdin> is CSV\n' });
+    const tensor = await runCli(['analyze', 'fixtures/tensors/f4_le_3x4.npy', '--id-column', '1']);
+    expect({ status: tensor.status, stderr: tensor.stderr }).toEqual({ status: 2, stderr: 'logitcheck: --id-column applies to CSV input only, not to npy\n' });
+  });
+
+  test('--jobs: one message for every number out of range; more than the cores is capped with a note, same report', async () => {
+    const cores = availableParallelism();
+    for (const bad of ['0', '-1', '1.5', 'many']) {
+      const { status, stderr } = await runCli(['analyze', '--jobs', bad], { stdin: '1,2\n' });
+      expect({ bad, status, stderr }).toEqual({ bad, status: 2, stderr: `logitcheck: --jobs: expected a whole number from 1 to ${cores} (this machine's cores), got '${bad}'\n` });
+    }
+    const many = await runCli(['analyze', '--jobs', String(cores + 5), '--format', 'json', '--input-format', 'csv'], { stdin: '1,2\n3,4\n' });
+    expect(many.stderr).toBe(`logitcheck: note: --jobs ${cores + 5} is more than this machine's ${cores} cores; using ${cores} (more threads would only add memory)\n`);
+    const one = await runCli(['analyze', '--jobs', '1', '--format', 'json', '--input-format', 'csv'], { stdin: '1,2\n3,4\n' });
+    expect(many.stdout).toBe(one.stdout);
+  });
+
+  test('sizes and shapes are worded properly: 1 row x 1 class, (3,)', async () => {
+    const { stdout } = await runCli(['analyze', '--input-format', 'csv', '-d', 'f32', '-f', 'softmax', '-a', 'naive'], { stdin: '0.5\n' });
+    expect(stdout).toContain('<stdin>  (csv, 1 row x 1 class)');
+    const vector = await runCli(['analyze', 'fixtures/tensors/f4_1d.npy', '-d', 'f32', '-f', 'softmax', '-a', 'naive']);
+    expect(vector.stdout).toMatch(/stored float32 \(\d+,\), 1 row x \d+ classes\)/);
   });
 });
