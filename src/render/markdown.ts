@@ -1,6 +1,7 @@
 import { FUNCTIONS } from '../algorithms/names.js';
 import { findingsOf } from '../report/findings.js';
 import type { InputReport, Report } from '../report/report.js';
+import { verdictCounts } from '../report/verdict.js';
 import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
 import { checkLines, describeSize, describeSource, inputLines } from './summary-lines.js';
 
@@ -10,9 +11,16 @@ const MARK = { ok: '🟢', warn: '🟡', fail: '🔴' } as const;
 export function renderMarkdown(report: Report, details: boolean): string {
   const out: string[] = [];
   const failed = report.checks.filter((c) => !c.passed);
-  out.push(`## logitcheck ${report.ok ? '✅' : '❌'}`, '');
   if (report.checks.length > 0) {
+    out.push(`## logitcheck ${report.ok ? '✅' : '❌'}`, '');
     out.push(failed.length === 0 ? `All ${report.checks.length} checks passed.` : `${failed.length} of ${report.checks.length} checks failed.`, '');
+  } else {
+    // No check decides the run, so the title shows the worst verdict: a green tick above red cells would mislead.
+    const counts = verdictCounts(report.inputs);
+    const worst = counts.fail > 0 ? 'fail' : counts.warn > 0 ? 'warn' : 'ok';
+    out.push(`## logitcheck ${worst === 'ok' ? '✅' : MARK[worst]}`, '');
+    const tally = (['fail', 'warn', 'ok'] as const).filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${VERDICT_WORD[v]}`);
+    out.push(`Results: ${tally.join(', ')}. No checks were requested (\`--fail-on\`, \`--max-ulp\`...), so the exit status is 0.`, '');
   }
   for (const input of report.inputs) {
     out.push(`### \`${escapeCell(input.path)}\` (${describeSource(input)}, ${describeSize(input, '×')})`, '');

@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { FUNCTIONS } from '../algorithms/names.js';
 import { findingsOf } from '../report/findings.js';
-import type { InputReport, Report } from '../report/report.js';
+import type { InputReport, Report, ResultReport } from '../report/report.js';
 import type { Verdict } from '../report/verdict.js';
 import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
 import { checkLines, describeSize, describeSource, inputLines } from './summary-lines.js';
@@ -12,7 +12,8 @@ export interface TableOptions {
   details: boolean;
 }
 
-const CELL_WIDTH = 17;
+/** Between two columns of the verdict matrix. */
+const GAP = '  ';
 
 /** The report for a person at a terminal: a verdict matrix per function, then findings in words. */
 export function renderTable(report: Report, options: TableOptions): string {
@@ -47,19 +48,22 @@ export function renderTable(report: Report, options: TableOptions): string {
 function matrix(input: InputReport, report: Report, paint: Record<Verdict, (t: string) => string>, chalk: ChalkInstance): string[] {
   const lines: string[] = [];
   const dtypes = report.selection.dtypes;
-  for (const fn of FUNCTIONS) {
-    const rows = input.results.filter((r) => r.function === fn);
-    if (rows.length === 0) continue;
-    lines.push(chalk.bold(fn.padEnd(18)) + dtypes.map((d) => d.padEnd(CELL_WIDTH)).join(''));
-    const algorithms = [...new Set(rows.map((r) => r.algorithm))];
+  const functions = FUNCTIONS.filter((fn) => input.results.some((r) => r.function === fn));
+  const cellOf = (fn: string, algorithm: string, dtype: string) => input.results.find((r) => r.function === fn && r.algorithm === algorithm && r.dtype === dtype);
+  const textOf = (result: ResultReport) => `${VERDICT_WORD[result.verdict]} ${cellFigure(result)}`;
+  // Each column as wide as its widest cell, and two spaces between columns whatever a figure's width.
+  const width = dtypes.map((dtype) => Math.max(dtype.length, ...input.results.filter((r) => r.dtype === dtype).map((r) => textOf(r).length)));
+  const labelWidth = Math.max(16, ...input.results.map((r) => r.algorithm.length + 2));
+  for (const fn of functions) {
+    const algorithms = [...new Set(input.results.filter((r) => r.function === fn).map((r) => r.algorithm))];
+    lines.push((chalk.bold(fn.padEnd(labelWidth + 2)) + dtypes.map((d, i) => d.padEnd(width[i])).join(GAP)).trimEnd());
     for (const algorithm of algorithms) {
-      const cells = dtypes.map((dtype) => {
-        const result = rows.find((r) => r.algorithm === algorithm && r.dtype === dtype);
-        if (!result) return ''.padEnd(CELL_WIDTH);
-        const text = `${VERDICT_WORD[result.verdict]} ${cellFigure(result)}`.padEnd(CELL_WIDTH);
-        return paint[result.verdict](text);
+      const cells = dtypes.map((dtype, i) => {
+        const result = cellOf(fn, algorithm, dtype);
+        if (!result) return ''.padEnd(width[i]);
+        return paint[result.verdict](textOf(result).padEnd(width[i]));
       });
-      lines.push(`  ${algorithm.padEnd(16)}${cells.join('')}`);
+      lines.push(`  ${algorithm.padEnd(labelWidth)}${cells.join(GAP)}`.trimEnd());
     }
   }
   lines.push(chalk.dim('  cells: verdict and key figure (mean bits of error when fine; NaN/Inf outputs, overflow rows, argmax flips, zeros when not)'));

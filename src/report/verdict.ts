@@ -18,3 +18,10 @@ export function verdictOf(result: ResultReport): Verdict {
   if (result.wrong.zero > 0 || (result.errors.maxBits ?? 0) > WARN_BITS) return 'warn';
   return 'ok';
 }
+
+/** How many results of a report have each verdict: what a title says when no check was requested. */
+export function verdictCounts(inputs: ReadonlyArray<{ results: ReadonlyArray<{ verdict: Verdict }> }>): Record<Verdict, number> {
+  const counts: Record<Verdict, number> = { ok: 0, warn: 0, fail: 0 };
+  for (const input of inputs) for (const result of input.results) counts[result.verdict]++;
+  return counts;
+}
