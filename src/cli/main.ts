@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { findDtype } from '../formats/index.js';
 import { UsageError } from '../errors.js';
+import { FAIL_ON_CONDITIONS } from '../report/checks.js';
 import type { ReadOptions } from '../input/row.js';
 import { analyze } from './analyze.js';
 import type { ReportFormat } from './emit-report.js';
@@ -90,7 +91,7 @@ function addReportOptions(command: Command): Command {
     .option('--format <format>', 'table, json or markdown', 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--details', 'add every figure of every result to the table or Markdown')
-    .option('--fail-on <list>', 'fail (exit 1) on any: nan,inf,zero,overflow,underflow,invalid,divide-by-zero,argmax-flip')
+    .option('--fail-on <list>', `fail (exit 1) on any: ${FAIL_ON_CONDITIONS.join(',')}`)
     .option('--max-ulp <n>', 'fail when an error exceeds N ulps')
     .option('--max-rel <x>', 'fail when a relative error exceeds X')
     .option('--max-abs <x>', 'fail when an absolute error exceeds X');

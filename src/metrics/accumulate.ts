@@ -68,6 +68,8 @@ export class RowFigures {
   nan = 0;
   inf = 0;
   zero = 0;
+  /** Finite outputs off by a factor of 2 or more where it matters (measureRow). */
+  factor2 = 0;
   maxAbs = 0;
   maxRel = 0;
   /** -1 when no element had both values finite. */
@@ -87,9 +89,12 @@ export class RowFigures {
 
 /**
  * Measures one row's outputs of one (function, format, algorithm) against the exact values:
- * wrong outputs, errors, bits. `length` elements of `computed` are read.
+ * wrong outputs, errors, bits. `length` elements of `computed` are read. `probabilities` for
+ * softmax (zeros are checked, and an output is off by a factor of 2 when c >= 2e or c <= e/2
+ * where e rounds to a normal number); otherwise the outputs are logarithms (log-softmax,
+ * log-sum-exp), off by a factor of 2 in what they stand for when |c - e| >= ln 2.
  */
-export function measureRow(figures: RowFigures, format: Format, computed: Float64Array, length: number, exact: ExactValues, zeroCheck: boolean): void {
+export function measureRow(figures: RowFigures, format: Format, computed: Float64Array, length: number, exact: ExactValues, probabilities: boolean): void {
   const { hi, lo, exp2, rounded, binadeLow } = exact;
   if (figures.bins.length < length) figures.bins = new Int32Array(length);
   const bins = figures.bins;
@@ -102,6 +107,7 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
   let nan = 0;
   let inf = 0;
   let zero = 0;
+  let factor2 = 0;
   let maxAbs = 0;
   let maxRel = 0;
   let quanta = 0;
@@ -127,9 +133,11 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
     // values this loop loads anyway: as fast as reading them precomputed per element (measured),
     // and two buffers fewer per function.
     const scale = exp2[i];
+    let far = false;
     if (scale === 0) {
       const abs = Math.abs(c - e - lo[i]); // written out: this loop must not call out with doubles
       if (abs > maxAbs) maxAbs = abs;
+      far = abs >= (probabilities ? 0.5 * Math.abs(e) : Math.LN2) && isFactor2(c, e, abs, probabilities, rounded[i], minNormal);
       // The division only where the quotient may exceed maxRel: the threshold is below
       // maxRel |e| whenever that product is normal (two roundings, each within 2^-53).
       const threshold = maxRel * Math.abs(e) * (1 - 2 ** -50);
@@ -142,13 +150,16 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
       const rel = relativeError(c, e, lo[i], scale);
       if (abs > maxAbs) maxAbs = abs;
       if (rel > maxRel) maxRel = rel;
+      // Below 2^-960 e is a probability (logarithms that small are exact and keep exp2 = 0);
+      // c and e compared at e's scale, as relativeError does.
+      far = probabilities ? Math.abs(rounded[i]) >= minNormal && (c > e ? rel >= 1 : rel >= 0.5) : abs >= Math.LN2;
     }
     const r = rounded[i];
     if (c === r) {
       correctlyRounded++; // 0 ulps, 0 bits: histogram bin 0, added per row in applyRow
       continue;
     }
-    if (zeroCheck && c === 0) zero++;
+    if (probabilities && c === 0) zero++;
     const magnitude = Math.abs(c);
     const low = binadeLow[i];
     // In r's binade (of either sign below the normal range) c - r is exact and the spacing a
@@ -158,6 +169,9 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
         ? Math.abs(c - r) / Math.max(low * twoUnitRoundoff, minSubnormal)
         : ulpDistanceIn(c, r, precision, minExponent, maxExponent, minNormal, minSubnormal);
     if (ulps > rowMaxUlp) rowMaxUlp = ulps;
+    // A log-value within 1 ulp of the correctly rounded one is as close as the format can hold
+    // it (bfloat16's spacing is 2 at 256): that is no algorithm's failure.
+    if (far && (probabilities || ulps > 1)) factor2++;
     const elementQuanta = bitsQuanta(ulps);
     quanta += elementQuanta;
     bins[binCount++] = histogramBin(elementQuanta);
@@ -169,11 +183,24 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
   figures.nan = nan;
   figures.inf = inf;
   figures.zero = zero;
+  figures.factor2 = factor2;
   figures.maxAbs = maxAbs;
   figures.maxRel = maxRel;
   figures.maxUlp = rowMaxUlp;
   figures.quanta = quanta;
   figures.binCount = binCount;
+}
+
+/**
+ * Whether a finite output is off by a factor of 2 or more from e = hi (+ lo), given abs = |c - e|
+ * at least the threshold: a probability c >= 2e or c <= e/2 where e rounds to a normal number of
+ * the format (below that a probability has few significant bits, and flushing is counted as
+ * `zero`); a logarithm |c - e| >= ln 2.
+ */
+function isFactor2(c: number, e: number, abs: number, probabilities: boolean, rounded: number, minNormal: number): boolean {
+  if (!probabilities) return true; // abs >= ln 2 already
+  if (Math.abs(rounded) < minNormal) return false;
+  return c > e ? abs >= Math.abs(e) : abs >= 0.5 * Math.abs(e);
 }
 
 /** Adds a measured row to a summary (row, line and label: where it came from, for worstRow and firstRows). */
@@ -192,6 +219,10 @@ export function applyRow(summary: ResultSummary, figures: RowFigures, row: numbe
     wrong.zero += figures.zero;
     noteFirstRow(summary.firstRows.zero, row, line, label);
   }
+  if (figures.factor2 > 0) {
+    wrong.factor2 += figures.factor2;
+    noteFirstRow(summary.firstRows.factor2, row, line, label);
+  }
   errors.count += figures.count;
   if (figures.maxAbs > errors.maxAbs) errors.maxAbs = figures.maxAbs;
   if (figures.maxRel > errors.maxRel) errors.maxRel = figures.maxRel;
@@ -205,10 +236,14 @@ export function applyRow(summary: ResultSummary, figures: RowFigures, row: numbe
   }
 }
 
-/** Adds one masked row's outputs, classified element by element. */
-export function accumulateMasked(masked: MaskedOutputs, computed: Float64Array, length: number): void {
+/** Adds one masked row's outputs, classified element by element, and whether they are uniform. */
+export function accumulateMasked(summary: ResultSummary, computed: Float64Array, length: number, row: number, line: number, label: RowLabel | undefined): void {
+  const masked = summary.masked;
   masked.rows++;
+  noteFirstRow(summary.firstRows.masked, row, line, label);
+  let uniform = length > 1 && computed[0] - computed[0] === 0 && computed[0] !== 0;
   for (let i = 0; i < length; i++) {
+    if (computed[i] !== computed[0]) uniform = false;
     const c = computed[i];
     if (c !== c) masked.nan++;
     else if (c === 0) masked.zero++;
@@ -216,4 +251,5 @@ export function accumulateMasked(masked: MaskedOutputs, computed: Float64Array, 
     else if (c === -Infinity) masked.negInf++;
     else masked.finite++;
   }
+  if (uniform) masked.uniformRows++;
 }

@@ -125,7 +125,7 @@ export class Analysis {
         this.listRow(figures, row, line, label, kind);
         for (let id = 0; id < RESULT_COUNT; id++) {
           const result = state.results[id];
-          if (result !== null) accumulateMasked(result.masked, state.kernel.outputs[id], result.function === 'logsumexp' ? 1 : length);
+          if (result !== null) accumulateMasked(result, state.kernel.outputs[id], result.function === 'logsumexp' ? 1 : length, row, line, label);
         }
         continue;
       }

@@ -63,6 +63,8 @@ export interface MaskedOutputs {
   posInf: number;
   /** Finite, nonzero. */
   finite: number;
+  /** Rows (of two or more outputs) whose outputs are all one finite value: a uniform distribution (1/K, or -log K). */
+  uniformRows: number;
 }
 
 export interface ResultSummary {
@@ -73,8 +75,11 @@ export interface ResultSummary {
   rows: number;
   /** Rows in which each IEEE flag was raised. */
   flags: Record<FlagName, number>;
-  /** Wrong output elements. */
-  wrong: { nan: number; inf: number; zero: number };
+  /**
+   * Wrong output elements: NaN, +-Infinity and flushed zeros (SPEC 6), and `factor2`: finite
+   * outputs off by a factor of 2 or more where it matters (docs/metrics.md, verdicts).
+   */
+  wrong: { nan: number; inf: number; zero: number; factor2: number };
   errors: ErrorAccumulator;
   /** The first rows (input order, at most FIRST_ROWS_LIMIT) where each flag, wrong output or argmax flip occurred: where to look. */
   firstRows: Record<FirstRowKey, WorstRow[]>;
@@ -83,7 +88,7 @@ export interface ResultSummary {
   masked: MaskedOutputs;
 }
 
-export const FIRST_ROW_KEYS = ['overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'argmaxFlip'] as const;
+export const FIRST_ROW_KEYS = ['overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'argmaxFlip', 'masked'] as const;
 export type FirstRowKey = (typeof FIRST_ROW_KEYS)[number];
 /** Rows kept per kind of failure: enough to see a pattern (every other row, one id prefix) without growing with the input. */
 export const FIRST_ROWS_LIMIT = 5;
@@ -141,7 +146,7 @@ export function emptyResultSummary(fn: FunctionName, dtype: Dtype, algorithm: Al
     algorithm,
     rows: 0,
     flags: { overflow: 0, underflow: 0, invalid: 0, divideByZero: 0 },
-    wrong: { nan: 0, inf: 0, zero: 0 },
+    wrong: { nan: 0, inf: 0, zero: 0, factor2: 0 },
     errors: {
       count: 0,
       maxAbs: 0,
@@ -151,9 +156,9 @@ export function emptyResultSummary(fn: FunctionName, dtype: Dtype, algorithm: Al
       bitsSum: { high: 0, low: 0 },
       bitsHistogram: new Array<number>(HISTOGRAM_SIZE).fill(0),
     },
-    firstRows: { overflow: [], underflow: [], invalid: [], divideByZero: [], nan: [], inf: [], zero: [], argmaxFlip: [] },
+    firstRows: { overflow: [], underflow: [], invalid: [], divideByZero: [], nan: [], inf: [], zero: [], factor2: [], argmaxFlip: [], masked: [] },
     softmax: fn === 'softmax' ? { rows: 0, maxSumDev: 0, argmaxFlips: 0 } : undefined,
-    masked: { rows: 0, nan: 0, zero: 0, negInf: 0, posInf: 0, finite: 0 },
+    masked: { rows: 0, nan: 0, zero: 0, negInf: 0, posInf: 0, finite: 0, uniformRows: 0 },
   };
 }
 
@@ -188,6 +193,7 @@ export function mergeResultSummary(into: ResultSummary, other: ResultSummary): v
   into.wrong.nan += other.wrong.nan;
   into.wrong.inf += other.wrong.inf;
   into.wrong.zero += other.wrong.zero;
+  into.wrong.factor2 += other.wrong.factor2;
   const a = into.errors;
   const b = other.errors;
   if (b.maxUlp > a.maxUlp) {
@@ -207,7 +213,7 @@ export function mergeResultSummary(into: ResultSummary, other: ResultSummary): v
     into.softmax.argmaxFlips += other.softmax.argmaxFlips;
   }
   for (const key of FIRST_ROW_KEYS) into.firstRows[key] = firstOf(into.firstRows[key], other.firstRows[key]);
-  for (const key of ['rows', 'nan', 'zero', 'negInf', 'posInf', 'finite'] as const) into.masked[key] += other.masked[key];
+  for (const key of ['rows', 'nan', 'zero', 'negInf', 'posInf', 'finite', 'uniformRows'] as const) into.masked[key] += other.masked[key];
 }
 
 export function mergeInputFigures(into: InputFigures, other: InputFigures): void {

@@ -17,7 +17,9 @@ export function cellFigure(result: ResultReport): string {
   if (result.wrong.nan > 0) return `NaN x${result.wrong.nan}`;
   if (result.wrong.inf > 0) return `Inf x${result.wrong.inf}`;
   if (result.flags.overflow > 0) return `overflow ${result.flags.overflow}r`;
+  if (result.wrong.factor2 > 0) return `2x off x${result.wrong.factor2}`;
   if ((result.softmax?.argmaxFlips ?? 0) > 0) return `argmax ${result.softmax!.argmaxFlips}r`;
+  if (result.verdict === 'fail' && result.softmax?.maxSumDev != null) return `sum off ${formatFigure(result.softmax.maxSumDev)}`;
   if (result.wrong.zero > 0) return `zero x${result.wrong.zero}`;
   if (result.errors.meanBits === null) return '-';
   if (result.verdict === 'warn') return `${result.errors.maxBits!.toFixed(1)}b max`;
@@ -27,7 +29,7 @@ export function cellFigure(result: ResultReport): string {
 export const VERDICT_WORD = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
 
 /** The columns of the details table (table and Markdown), and one result's cells. */
-export const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips'];
+export const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips'];
 
 export function detailCells(r: ResultReport): string[] {
   return [
@@ -42,6 +44,7 @@ export function detailCells(r: ResultReport): string[] {
     String(r.wrong.nan),
     String(r.wrong.inf),
     String(r.wrong.zero),
+    String(r.wrong.factor2),
     formatFigure(r.errors.maxAbs),
     formatFigure(r.errors.maxRel),
     formatFigure(r.errors.maxUlp),

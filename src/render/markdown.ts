@@ -1,5 +1,5 @@
 import { FUNCTIONS } from '../algorithms/names.js';
-import { findingsOf } from '../report/findings.js';
+import { findingsOf, maskedLines } from '../report/findings.js';
 import type { InputReport, Report } from '../report/report.js';
 import { verdictCounts } from '../report/verdict.js';
 import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
@@ -27,6 +27,8 @@ export function renderMarkdown(report: Report, details: boolean): string {
     for (const line of inputLines(input)) out.push(`- ${escapeCell(line)}`);
     out.push('');
     out.push(...matrix(input, report));
+    const masked = maskedLines(input);
+    if (masked.length > 0) out.push(`**Masked rows:** ${escapeCell(masked[0])}`, '', ...masked.slice(1).map((line) => `- ${escapeCell(line.trim())}`), '');
     const findings = findingsOf(input);
     if (findings.length > 0) {
       out.push('**Findings**', '');

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { FUNCTIONS } from '../algorithms/names.js';
-import { findingsOf } from '../report/findings.js';
+import { findingsOf, maskedLines } from '../report/findings.js';
 import type { InputReport, Report, ResultReport } from '../report/report.js';
 import type { Verdict } from '../report/verdict.js';
 import { cellFigure, DETAIL_HEAD, detailCells, VERDICT_WORD } from './cells.js';
@@ -25,6 +25,8 @@ export function renderTable(report: Report, options: TableOptions): string {
     for (const line of inputLines(input)) out.push(`  ${line}`);
     out.push('');
     out.push(...matrix(input, report, paint, chalk));
+    const masked = maskedLines(input);
+    if (masked.length > 0) out.push(...masked.map((line) => `  ${line}`), '');
     const findings = findingsOf(input);
     if (findings.length > 0) {
       out.push(chalk.bold('Findings'));

@@ -3,7 +3,7 @@ import type { Dtype } from '../formats/index.js';
 import type { ResultReport, RowRef } from './report.js';
 
 /** The conditions `--fail-on` accepts, as users type them. */
-export const FAIL_ON_CONDITIONS = ['nan', 'inf', 'zero', 'overflow', 'underflow', 'invalid', 'divide-by-zero', 'argmax-flip'] as const;
+export const FAIL_ON_CONDITIONS = ['nan', 'inf', 'zero', 'factor2', 'overflow', 'underflow', 'invalid', 'divide-by-zero', 'argmax-flip', 'masked-nan', 'masked-zero', 'masked-uniform'] as const;
 export type FailOnCondition = (typeof FAIL_ON_CONDITIONS)[number];
 
 /** What the user asked CI to hold, over the selected dtypes, functions and algorithms. */
@@ -44,11 +44,17 @@ const CONDITION_FIGURES: Record<FailOnCondition, Figure> = {
   nan: { figure: 'wrong.nan', value: (r) => r.wrong.nan, row: (r) => r.firstRows.nan },
   inf: { figure: 'wrong.inf', value: (r) => r.wrong.inf, row: (r) => r.firstRows.inf },
   zero: { figure: 'wrong.zero', value: (r) => r.wrong.zero, row: (r) => r.firstRows.zero },
+  factor2: { figure: 'wrong.factor2', value: (r) => r.wrong.factor2, row: (r) => r.firstRows.factor2 },
   overflow: { figure: 'flags.overflow', value: (r) => r.flags.overflow, row: (r) => r.firstRows.overflow },
   underflow: { figure: 'flags.underflow', value: (r) => r.flags.underflow, row: (r) => r.firstRows.underflow },
   invalid: { figure: 'flags.invalid', value: (r) => r.flags.invalid, row: (r) => r.firstRows.invalid },
   'divide-by-zero': { figure: 'flags.divideByZero', value: (r) => r.flags.divideByZero, row: (r) => r.firstRows.divideByZero },
   'argmax-flip': { figure: 'softmax.argmaxFlips', value: (r) => r.softmax?.argmaxFlips ?? null, row: (r) => r.firstRows.argmaxFlip },
+  // Fully masked rows (every logit -Infinity): what the algorithm outputs there. The exact value
+  // is undefined (softmax) or -Infinity, so nan/inf do not count these; a kernel must decide.
+  'masked-nan': { figure: 'masked.nan', value: (r) => r.masked.nan, row: (r) => r.firstRows.masked },
+  'masked-zero': { figure: 'masked.zero', value: (r) => r.masked.zero, row: (r) => r.firstRows.masked },
+  'masked-uniform': { figure: 'masked.uniformRows', value: (r) => r.masked.uniformRows, row: (r) => r.firstRows.masked },
 };
 
 function evaluate(check: string, limit: number, figure: Figure, inputs: Array<{ path: string; results: ResultReport[] }>): CheckOutcome {

@@ -1,5 +1,6 @@
 import { FORMATS, type Dtype } from '../formats/index.js';
 import type { InputReport, ResultReport, RowRef } from './report.js';
+import { FAIL_SUM_DEVIATION } from './verdict.js';
 
 /**
  * One thing worth telling a person, in plain words, with where to look: one (function,
@@ -15,18 +16,27 @@ export interface Finding {
 
 export function describeRow(ref: RowRef | null): string {
   if (ref === null) return '';
-  const where = ref.line === null ? `row ${ref.row}` : `row ${ref.row}, line ${ref.line}`;
+  let where: string;
+  if (ref.index !== undefined) where = `row [${ref.index.join(', ')}]`;
+  else if (ref.record !== undefined) where = `record ${ref.record}, position ${ref.position ?? 0}${ref.line === null ? '' : `, line ${ref.line}`}`;
+  else where = ref.line === null ? `row ${ref.row}` : `row ${ref.row}, line ${ref.line}`;
+  if (ref.id !== undefined) where += `, id '${ref.id}'`;
   return ref.shard === undefined ? where : `${ref.shard} ${where}`;
+}
+
+/** The first rows of a kind of failure, as many as the report keeps (5): "row 1, line 3; row 4, line 6". */
+export function describeRows(refs: readonly RowRef[]): string {
+  return refs.map(describeRow).join('; ');
 }
 
 interface Kind {
   severity: 'fail' | 'warn';
   /** The count in this result, 0 when the kind does not occur. */
   count: (r: ResultReport) => number;
-  unit: string;
-  first: (r: ResultReport) => RowRef | null;
+  unit: string | ((r: ResultReport) => string);
+  rows: (r: ResultReport) => RowRef[];
   what: string;
-  why?: (dtypes: Dtype[], input: InputReport, algorithm: string) => string;
+  why?: (dtypes: Dtype[], input: InputReport, algorithm: string, results: ResultReport[]) => string;
 }
 
 function overflowWhy(dtypes: Dtype[], input: InputReport, algorithm: string): string {
@@ -36,17 +46,45 @@ function overflowWhy(dtypes: Dtype[], input: InputReport, algorithm: string): st
   return `exp(x) overflows for x > ${thresholds.join(', ')}, and a sum of finite exponentials can overflow too${largest}`;
 }
 
+/**
+ * Why outputs are off by a factor of 2. A left-to-right sum in precision p stalls once it reaches
+ * 2^p, where adding a term of at most 1 rounds back to the sum (ties to even): with more than 2^p
+ * classes, the sum of K terms near 1 ends near 2^p instead of K.
+ */
+function factor2Why(dtypes: Dtype[], input: InputReport): string {
+  const stalled = dtypes.filter((d) => input.classes > 2 ** FORMATS[d].precision);
+  if (stalled.length === 0) return 'an intermediate lost all its accuracy: see these rows with --details or --format json';
+  const limits = stalled.map((d) => `2^${FORMATS[d].precision} = ${2 ** FORMATS[d].precision} in ${d}`).join(', ');
+  return `K = ${input.classes} exceeds ${limits}, so a left-to-right sum of K terms near 1 stalls at 2^p: accumulate in a wider dtype (float32) or sum pairwise`;
+}
+
 const KINDS: Kind[] = [
-  { severity: 'fail', count: (r) => r.flags.overflow, unit: 'row', first: (r) => r.firstRows.overflow, what: 'overflows', why: overflowWhy },
-  { severity: 'fail', count: (r) => r.wrong.nan, unit: 'NaN output', first: (r) => r.firstRows.nan, what: 'gives NaN where the exact value is a number' },
-  { severity: 'fail', count: (r) => r.wrong.inf, unit: 'infinite output', first: (r) => r.firstRows.inf, what: 'gives +-Inf where the exact value is finite' },
-  { severity: 'fail', count: (r) => r.softmax?.argmaxFlips ?? 0, unit: 'row', first: (r) => r.firstRows.argmaxFlip, what: 'changes the predicted class (argmax)' },
-  { severity: 'warn', count: (r) => r.wrong.zero, unit: 'probability', first: (r) => r.firstRows.zero, what: 'flushes to 0 probabilities the dtype can hold' },
+  { severity: 'fail', count: (r) => r.flags.overflow, unit: 'row', rows: (r) => r.exampleRows.overflow, what: 'overflows', why: overflowWhy },
+  { severity: 'fail', count: (r) => r.wrong.nan, unit: 'NaN output', rows: (r) => r.exampleRows.nan, what: 'gives NaN where the exact value is a number' },
+  { severity: 'fail', count: (r) => r.wrong.inf, unit: 'infinite output', rows: (r) => r.exampleRows.inf, what: 'gives +-Inf where the exact value is finite' },
+  {
+    severity: 'fail',
+    count: (r) => r.wrong.factor2,
+    unit: (r) => (r.function === 'softmax' ? 'probability' : r.function === 'logsumexp' ? 'log-sum-exp' : 'log-probability'),
+    rows: (r) => r.exampleRows.factor2,
+    what: 'is off by a factor of 2 or more',
+    why: (dtypes, input) => factor2Why(dtypes, input),
+  },
+  {
+    severity: 'fail',
+    count: (r) => ((r.softmax?.maxSumDev ?? 0) > FAIL_SUM_DEVIATION ? 1 : 0),
+    unit: () => 'sum',
+    rows: () => [],
+    what: 'gives probabilities whose sum is off from 1 by more than 1/2 (largest |sum - 1|)',
+    why: (dtypes, input) => factor2Why(dtypes, input),
+  },
+  { severity: 'fail', count: (r) => r.softmax?.argmaxFlips ?? 0, unit: 'row', rows: (r) => r.exampleRows.argmaxFlip, what: 'changes the predicted class (argmax)' },
+  { severity: 'warn', count: (r) => r.wrong.zero, unit: 'probability', rows: (r) => r.exampleRows.zero, what: 'flushes to 0 probabilities the dtype can hold' },
   {
     severity: 'warn',
     count: (r) => (r.verdict === 'warn' && r.wrong.zero === 0 ? (r.errors.maxUlp ?? 0) : 0),
     unit: 'ulp',
-    first: (r) => r.errors.worstRow,
+    rows: (r) => (r.errors.worstRow === null ? [] : [r.errors.worstRow]),
     what: 'loses accuracy (largest error in ulps)',
   },
 ];
@@ -54,6 +92,7 @@ const KINDS: Kind[] = [
 /** "1 row", "3 rows", "2 probabilities". */
 export function plural(n: number, unit: string): string {
   if (unit === 'probability') return `${n} ${n === 1 ? 'probability' : 'probabilities'}`;
+  if (unit === 'log-probability') return `${n} ${n === 1 ? 'log-probability' : 'log-probabilities'}`;
   if (unit === 'class') return `${n} ${n === 1 ? 'class' : 'classes'}`;
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -71,11 +110,13 @@ export function findingsOf(input: InputReport): Finding[] {
       const hit = results.filter((r) => kind.count(r) > 0);
       if (hit.length === 0) continue;
       const parts = hit.map((r) => {
-        const first = kind.first(r);
-        return `${r.dtype} ${plural(kind.count(r), kind.unit)}${first ? ` (from ${describeRow(first)})` : ''}`;
+        const rows = kind.rows(r);
+        const unit = typeof kind.unit === 'string' ? kind.unit : kind.unit(r);
+        const where = rows.length === 0 ? '' : rows.length === 1 ? ` (${describeRow(rows[0])})` : ` (first: ${describeRows(rows)})`;
+        return unit === 'sum' ? `${r.dtype} ${(r.softmax?.maxSumDev ?? 0).toPrecision(3)}` : `${r.dtype} ${plural(kind.count(r), unit)}${where}`;
       });
       const dtypes = hit.map((r) => r.dtype);
-      const why = kind.why ? `. ${kind.why(dtypes, input, hit[0].algorithm)}` : '';
+      const why = kind.why ? `. ${kind.why(dtypes, input, hit[0].algorithm, hit)}` : '';
       findings.push({
         severity: kind.severity,
         function: hit[0].function,
@@ -86,4 +127,41 @@ export function findingsOf(input: InputReport): Finding[] {
     }
   }
   return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'fail' ? -1 : 1));
+}
+
+/**
+ * What the algorithms output on fully masked rows (every logit -Infinity, as causal or padding
+ * masks make them), one line per function, with the checks that catch it: the exact softmax is
+ * undefined there and nan/inf do not count these rows, so without this line they pass unseen.
+ */
+export function maskedLines(input: InputReport): string[] {
+  const masked = Math.max(0, ...input.dtypes.map((d) => d.maskedRows));
+  if (masked === 0) return [];
+  const lines: string[] = [];
+  for (const fn of [...new Set(input.results.map((r) => r.function))]) {
+    const groups = new Map<string, string[]>();
+    for (const r of input.results.filter((x) => x.function === fn && x.masked.rows > 0)) {
+      const word = maskedOutput(r);
+      const name = input.dtypes.every((d) => d.maskedRows === masked) ? r.algorithm : `${r.algorithm} ${r.dtype}`;
+      const names = groups.get(word) ?? [];
+      if (!names.includes(name)) names.push(name);
+      groups.set(word, names);
+    }
+    if (groups.size === 0) continue;
+    lines.push(`${fn}: ${[...groups].map(([word, names]) => `${word} (${names.join(', ')})`).join('; ')}`);
+  }
+  const first = input.dtypes.find((d) => d.maskedRows > 0)?.listedRows.find((row) => row.kind === 'masked');
+  const head = `${plural(masked, 'fully masked row')} (every logit -Inf${first ? `; first: ${describeRow(first)}` : ''}) give:`;
+  return [head, ...lines.map((line) => `  ${line}`), '  to fail CI on these: --fail-on masked-nan (or masked-zero, masked-uniform)'];
+}
+
+function maskedOutput(r: ResultReport): string {
+  const m = r.masked;
+  if (m.nan > 0) return m.nan === m.nan + m.zero + m.negInf + m.posInf + m.finite ? 'NaN' : 'some NaN';
+  if (m.uniformRows === m.rows) return 'uniform';
+  const total = m.zero + m.negInf + m.posInf + m.finite;
+  if (m.zero === total) return '0';
+  if (m.negInf === total) return '-Inf';
+  if (m.posInf === total) return '+Inf';
+  return 'mixed';
 }

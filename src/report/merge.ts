@@ -130,7 +130,7 @@ function resultSummaryOf(result: ResultReport, toGlobal: (ref: RowRef | null) =>
     algorithm: result.algorithm,
     rows: result.rows,
     flags: { ...result.flags },
-    wrong: { ...result.wrong },
+    wrong: { ...result.wrong, factor2: result.wrong.factor2 ?? 0 }, // 0 in reports written before factor2 existed
     errors: {
       count: e.count,
       maxAbs: e.maxAbs ?? 0,
@@ -145,7 +145,7 @@ function resultSummaryOf(result: ResultReport, toGlobal: (ref: RowRef | null) =>
       Object.entries(result.firstRows).map(([key, ref]) => [key, (result.exampleRows?.[key] ?? (ref === null ? [] : [ref])).map((row) => toGlobal(row)!)]),
     ) as ResultSummary['firstRows'],
     softmax: result.softmax ? { rows: result.softmax.rows, maxSumDev: result.softmax.maxSumDev ?? 0, argmaxFlips: result.softmax.argmaxFlips } : undefined,
-    masked: { ...result.masked },
+    masked: { ...result.masked, uniformRows: result.masked.uniformRows ?? 0 },
   };
 }
 

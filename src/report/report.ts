@@ -34,7 +34,8 @@ export interface ResultReport {
   rows: number;
   verdict: Verdict;
   flags: { overflow: number; underflow: number; invalid: number; divideByZero: number };
-  wrong: { nan: number; inf: number; zero: number };
+  /** factor2: finite outputs off by a factor of 2 or more where it matters (docs/metrics.md). */
+  wrong: { nan: number; inf: number; zero: number; factor2: number };
   errors: {
     count: number;
     maxAbs: number | null;

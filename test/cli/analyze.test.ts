@@ -24,7 +24,7 @@ describe('analyze: table', () => {
     // Naive exp overflows where a logit passes the dtype's threshold (SPEC section 1): float64
     // (709.78) on rows 3 (~800) and 9 (70000); float32 (88.72) also on row 2 (~95); float16
     // (11.09) on rows 1 (~11.5), 2, 3 and 5 (30), row 9 being +Inf after the cast there.
-    expect(stdout).toMatch(/logsumexp naive overflows: float64 2 rows \(from row 3, line 5\); float32 3 rows \(from row 2, line 4\); float16 4 rows \(from row 1, line 3\); bfloat16 3 rows \(from row 2, line 4\)/);
+    expect(stdout).toContain('logsumexp naive overflows: float64 2 rows (first: row 3, line 5; row 9, line 11); float32 3 rows (first: row 2, line 4; row 3, line 5; row 9, line 11); float16 4 rows (first: row 1, line 3; row 2, line 4; row 3, line 5; row 5, line 7); bfloat16 3 rows (first: row 2, line 4; row 3, line 5; row 9, line 11)');
     expect(stdout).not.toMatch(ANSI);
   });
 

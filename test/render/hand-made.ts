@@ -3,8 +3,8 @@ import type { Dtype } from '../../src/formats/index.js';
 import type { InputReport, Report, ResultReport } from '../../src/report/report.js';
 import type { Verdict } from '../../src/report/verdict.js';
 
-const NO_ROWS = { overflow: null, underflow: null, invalid: null, divideByZero: null, nan: null, inf: null, zero: null, argmaxFlip: null };
-const NO_LISTS = { overflow: [], underflow: [], invalid: [], divideByZero: [], nan: [], inf: [], zero: [], argmaxFlip: [] };
+const NO_ROWS = { overflow: null, underflow: null, invalid: null, divideByZero: null, nan: null, inf: null, zero: null, factor2: null, argmaxFlip: null, masked: null };
+const NO_LISTS = { overflow: [], underflow: [], invalid: [], divideByZero: [], nan: [], inf: [], zero: [], factor2: [], argmaxFlip: [], masked: [] };
 
 export function result(fields: { dtype: Dtype; algorithm: ResultReport['algorithm']; verdict: Verdict; nan?: number; inf?: number; maxUlp?: number; meanBits?: number; maxBits?: number }): ResultReport {
   return {
@@ -14,7 +14,7 @@ export function result(fields: { dtype: Dtype; algorithm: ResultReport['algorith
     rows: 4,
     verdict: fields.verdict,
     flags: { overflow: 0, underflow: 0, invalid: 0, divideByZero: 0 },
-    wrong: { nan: fields.nan ?? 0, inf: fields.inf ?? 0, zero: 0 },
+    wrong: { nan: fields.nan ?? 0, inf: fields.inf ?? 0, zero: 0, factor2: 0 },
     errors: {
       count: 8,
       maxAbs: 0.1,
@@ -29,7 +29,7 @@ export function result(fields: { dtype: Dtype; algorithm: ResultReport['algorith
     softmax: { rows: 4, maxSumDev: 0, argmaxFlips: 0 },
     firstRows: { ...NO_ROWS },
     exampleRows: structuredClone(NO_LISTS),
-    masked: { rows: 0, nan: 0, zero: 0, negInf: 0, posInf: 0, finite: 0 },
+    masked: { rows: 0, nan: 0, zero: 0, negInf: 0, posInf: 0, finite: 0, uniformRows: 0 },
   };
 }
 
