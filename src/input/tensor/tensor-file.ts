@@ -23,7 +23,43 @@ export function fileError(name: string, error: unknown, byteOffset?: number): un
   return new InputError(byteOffset === undefined ? { file: name } : { file: name, byteOffset }, problem);
 }
 
-export class TensorFile {
+/**
+ * Bytes read at offsets: a file, or a part of one that is a file of its own (a .npy inside an
+ * archive). The header readers (npy.ts, safetensors.ts) read through this.
+ */
+export interface ByteSource {
+  /** What errors call the input: the path as the user gave it, or <stdin>. */
+  readonly name: string;
+  /** Inside an archive: the member, whose first byte is offset 0 here (errors name it). */
+  readonly member?: string;
+  /** Size in bytes (of the member, inside an archive). */
+  readonly size: number;
+  /** Reads exactly `length` bytes at `position` into the start of `into`. */
+  read(position: number, into: Uint8Array, length: number): Promise<void>;
+}
+
+/** A tensor's data while its rows are read: opened for each pass over the rows, then closed. */
+export interface TensorData {
+  read(position: number, into: Uint8Array, length: number): Promise<void>;
+  /** Called once the last item has been read: checks what only the whole shows (a checksum). */
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The data of a tensor in the file at `path`, whose header was read when the file had
+ * `sizeWhenOpened` bytes: refused if the file has changed size since.
+ */
+export async function openFileData(path: string, name: string, sizeWhenOpened: number): Promise<TensorData> {
+  const file = await TensorFile.open(path, name);
+  if (file.size !== sizeWhenOpened) {
+    await file.close();
+    throw new InputError({ file: name }, `changed since its header was read: it had ${sizeWhenOpened} bytes, it now has ${file.size}`);
+  }
+  return { read: (position, into, length) => file.read(position, into, length), finish: async () => {}, close: () => file.close() };
+}
+
+export class TensorFile implements ByteSource {
   private constructor(
     /** What errors call the file: the path as the user gave it, or <stdin> for a copy of it. */
     readonly name: string,
