@@ -29,7 +29,7 @@ export interface NpyLayout extends TensorLayout {
   columns: number;
 }
 
-/** The header's dict, parsed but not yet checked. */
+/** The header's dict, parsed but not yet checked: what readNpyLayout checks and describeNpy shows. */
 export interface NpyHeader {
   /** The value of a key (the last one wins, as in Python); an InputError when it is missing. */
   field(key: string): PyLiteral;
@@ -150,6 +150,41 @@ export async function readNpyLayout(file: ByteSource): Promise<NpyLayout> {
     );
   }
   return layout;
+}
+
+/**
+ * A .npy's dtype and shape as numpy prints them (`float32 (3, 4)`, `int64 (3,)`), whatever the
+ * dtype, for listing the arrays of a .npz; undefined when the header cannot say.
+ */
+export async function describeNpy(file: ByteSource): Promise<string | undefined> {
+  let header: NpyHeader;
+  try {
+    header = await readNpyHeader(file);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+  const parts: string[] = [];
+  try {
+    const descr = header.field('descr');
+    if (descr.kind === 'str') parts.push(dtypeName(descr.value));
+    const shape = header.field('shape');
+    if (shape.kind === 'tuple' && shape.items.every((item) => item.kind === 'int')) {
+      parts.push(formatShape(shape.items.map((item) => (item.kind === 'int' ? item.value : 0n))));
+    }
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+  }
+  return parts.length === 0 ? undefined : parts.join(' ');
+}
+
+/** numpy's name for a simple descr ('<f4' -> 'float32', '<i8' -> 'int64', '|b1' -> 'bool'); the descr in quotes otherwise. */
+function dtypeName(descr: string): string {
+  const match = /^[<>=|]?([bfiuc])(\d+)$/.exec(descr);
+  if (match === null) return pyRepr(descr);
+  const [, kind, bytes] = match;
+  if (kind === 'b') return bytes === '1' ? 'bool' : pyRepr(descr);
+  return `${{ f: 'float', i: 'int', u: 'uint', c: 'complex' }[kind]}${Number(bytes) * 8}`;
 }
 
 /** The position errors give for a source: its file and, inside an archive, its member. */

@@ -1,4 +1,4 @@
-// A binary input file read at offsets (.npy, safetensors), with every way reading can fail
+// A binary input file read at offsets (.npy, .npz, safetensors), with every way reading can fail
 // turned into an InputError that names the file, and a byte offset where there is one.
 
 import { constants } from 'node:fs';
@@ -24,8 +24,9 @@ export function fileError(name: string, error: unknown, byteOffset?: number): un
 }
 
 /**
- * Bytes read at offsets: a file, or a part of one that is a file of its own (a .npy inside an
- * archive). The header readers (npy.ts, safetensors.ts) read through this.
+ * Bytes read at offsets: a file, a .npz member stored in its archive, or a deflated member
+ * inflated as it is read. The header readers (npy.ts, safetensors.ts) and the row streamer
+ * (tensor-rows.ts) read through this, so a .npy inside a .npz is read by the same code.
  */
 export interface ByteSource {
   /** What errors call the input: the path as the user gave it, or <stdin>. */
@@ -41,7 +42,7 @@ export interface ByteSource {
 /** A tensor's data while its rows are read: opened for each pass over the rows, then closed. */
 export interface TensorData {
   read(position: number, into: Uint8Array, length: number): Promise<void>;
-  /** Called once the last item has been read: checks what only the whole shows (a checksum). */
+  /** Called once the last item has been read: checks what only the whole shows (a deflated member's CRC-32). */
   finish(): Promise<void>;
   close(): Promise<void>;
 }
@@ -86,7 +87,7 @@ export class TensorFile implements ByteSource {
       if (!stats.isFile()) {
         throw new InputError(
           { file: name },
-          'is not a regular file: .npy and safetensors inputs are read at offsets, so save the data to a file first',
+          'is not a regular file: .npy, .npz and safetensors inputs are read at offsets, so save the data to a file first',
         );
       }
       return new TensorFile(name, handle, stats.size);

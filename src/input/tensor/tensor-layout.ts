@@ -11,13 +11,13 @@ export interface TensorLayout {
   shape: number[];
   /** Column-major (numpy's fortran_order); false for safetensors. */
   fortranOrder: boolean;
-  /** Absolute byte offset of the first element. */
+  /** Byte offset of the first element in what the rows are read from: the file, or a deflated .npz member's inflated bytes. */
   dataOffset: number;
-  /** safetensors: the tensor's name. */
+  /** safetensors: the tensor's name; .npz: the array's. */
   tensor?: string;
 }
 
-/** Where a tensor is, for errors: its file and, inside an archive, its member. */
+/** Where a tensor is, for errors: its file and, inside an archive (.npz), its member. */
 export type Place = Pick<InputPosition, 'file' | 'member'>;
 
 export const ITEM_SIZE: Readonly<Record<Dtype, number>> = { float16: 2, bfloat16: 2, float32: 4, float64: 8 };

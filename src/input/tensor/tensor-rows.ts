@@ -1,24 +1,29 @@
-// The binary readers' public face: a .npy or safetensors file in, batches of rows out.
+// The binary readers' public face: a .npy, .npz or safetensors file in, batches of rows out.
 //
 // The header is read and checked when the file is opened, including that the file is long
 // enough for the data it promises, so a truncated or lying file fails before any row is
 // produced. The data is then read at offsets in chunks of a few MB: memory depends on the
-// batch size and the row length K, never on the file size.
+// batch size and the row length K, never on the file size. (A deflated .npz member is read
+// as it is inflated, see npz.ts; its CRC-32 can only be checked after its last row.)
 
+import { tmpdir } from 'node:os';
 import type { Dtype } from '../../formats/index.js';
 import { RowBatcher } from '../batch.js';
 import { bfloat16FromBits, float16Values } from './half-floats.js';
 import { readNpyLayout } from './npy.js';
+import { openNpzArray } from './npz.js';
 import type { LogitRow } from '../row.js';
 import { readSafetensorsLayout } from './safetensors.js';
 import { openFileData, TensorFile, type TensorData } from './tensor-file.js';
 import { ITEM_SIZE, readsInOrder, type TensorLayout } from './tensor-layout.js';
 
-export type TensorFormat = 'npy' | 'safetensors';
+export type TensorFormat = 'npy' | 'npz' | 'safetensors';
 
 export interface TensorOptions {
-  /** safetensors: the tensor to read; needed when the file holds several. */
+  /** safetensors and .npz: the tensor (array) to read; needed when the file holds several. */
   tensor?: string;
+  /** .npz: where a deflated Fortran-order array is inflated to be read (default: the system's temporary directory). */
+  tempDirectory?: string;
 }
 
 export interface TensorInfo {
@@ -28,7 +33,7 @@ export interface TensorInfo {
   /** How the file stores the values: 'float16', 'bfloat16', 'float32' or 'float64'. */
   storedDtype: string;
   shape: number[];
-  /** safetensors: the tensor's name. */
+  /** safetensors: the tensor's name; .npz: the array's (its member without '.npy'). */
   tensor?: string;
   /** The product of the leading axes (1 for a 1-D array). */
   rows: number;
@@ -56,9 +61,9 @@ export const READ_LIMITS: Readonly<ReadLimits> = { chunkBytes: 4 << 20, fortranB
 /**
  * Opens a file (path) and streams its rows: the last axis is the class axis, leading axes are
  * flattened into rows (a 1-D array is one row), in C order over the leading axes, as
- * `arr.reshape(-1, K)` in numpy. `options.tensor` picks a safetensors tensor (ignored for .npy).
- * Rejects with an InputError for an unreadable file or a bad header. `name` is what errors and
- * the report call the input: the path, unless the file is a copy of stdin.
+ * `arr.reshape(-1, K)` in numpy. `options.tensor` picks a safetensors tensor or a .npz array
+ * (ignored for .npy). Rejects with an InputError for an unreadable file or a bad header. `name`
+ * is what errors and the report call the input: the path, unless the file is a copy of stdin.
  */
 export async function openTensorRows(path: string, format: TensorFormat, options: TensorOptions, name = path): Promise<TensorRowStream> {
   return openTensorRowsWith(path, format, options, READ_LIMITS, name);
@@ -80,6 +85,8 @@ export async function openTensorRowsWith(
       layout = format === 'npy' ? await readNpyLayout(file) : await readSafetensorsLayout(file, options.tensor);
       const size = file.size;
       openData = () => openFileData(path, name, size);
+    } else if (format === 'npz') {
+      ({ layout, openData } = await openNpzArray(file, path, options.tensor, options.tempDirectory ?? tmpdir()));
     } else {
       throw new Error(`openTensorRows: unknown format '${String(format)}'`);
     }
@@ -111,6 +118,7 @@ async function* rowBatches(
   try {
     const batcher = new RowBatcher();
     yield* readsInOrder(layout) ? cOrderRows(data, layout, limits, batcher) : fortranOrderRows(data, layout, limits, batcher);
+    // Before the last batch, so a damaged deflated member fails before all its rows are out.
     await data.finish();
     if (batcher.pending > 0) yield batcher.take();
   } finally {
