@@ -20,12 +20,17 @@ export class UsageError extends LogitcheckError {
 /** Where in an input the problem is. Text inputs give line and column (1-based); binary inputs give a byte offset. */
 export interface InputPosition {
   file: string; // the path as the user gave it, or '<stdin>'
+  /** A member of an archive (a .npz's `logits.npy`): the byte offset is then counted from the member's first byte. */
+  member?: string;
   line?: number;
   column?: number;
   byteOffset?: number;
 }
 
-/** Invalid or unreadable input. The message is formatted as `FILE:LINE:COLUMN: what is wrong`. */
+/**
+ * Invalid or unreadable input. The message is formatted as `FILE:LINE:COLUMN: what is wrong`,
+ * `FILE: byte N: what is wrong`, or `FILE, member M: byte N: what is wrong` inside an archive.
+ */
 export class InputError extends LogitcheckError {
   readonly code = 'input' as const;
   constructor(
@@ -43,6 +48,7 @@ export class OutputError extends LogitcheckError {
 
 export function formatPosition(position: InputPosition): string {
   let where = position.file;
+  if (position.member !== undefined) where += `, member ${position.member}`;
   if (position.line !== undefined) {
     where += `:${position.line}`;
     if (position.column !== undefined) where += `:${position.column}`;

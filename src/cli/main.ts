@@ -27,15 +27,17 @@ import {
 const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 const ANALYZE_HELP = `
-Reads logits (one row per vector; CSV, JSON, JSON Lines, .npy, safetensors; a FILE or stdin),
+Reads logits (one row per vector; CSV, JSON, JSON Lines, .npy, .npz, safetensors; a FILE or stdin),
 computes softmax, log-softmax and log-sum-exp with every algorithm in every dtype, and reports
 overflow, underflow, NaN/Infinity outputs and errors against an exact (double-double) reference.
-Streams: memory depends on the row length, not the number of rows. A .npy or safetensors
-tensor on stdin is recognized by its first bytes and copied to a temporary file (removed after).
+Streams: memory depends on the row length, not the number of rows. A .npy, .npz or safetensors
+tensor on stdin is recognized by its first bytes and copied to a temporary file (removed after);
+so is a Fortran-order array of an np.savez_compressed .npz, inflated.
 
 Examples:
   At a shell:   logitcheck analyze logits.csv
                 logitcheck analyze logits.csv --dtype f16,bf16 --details
+                logitcheck analyze val.npz --tensor logits   # np.savez(..., logits=..., labels=...)
   In a pipe:    python export.py | logitcheck analyze --format json | jq '.inputs[0].results[0]'
   In CI:        logitcheck analyze val_logits.jsonl --dtype bf16 --algorithm max-shift,log1p \\
                   --fail-on nan,inf,overflow --max-ulp 4 --format markdown >> "$GITHUB_STEP_SUMMARY"
@@ -74,7 +76,7 @@ Examples:
 
 function addInputOptions(command: Command): Command {
   return command
-    .addOption(new Option('--input-format <format>', 'csv, json, jsonl, npy or safetensors (default: from the extension, else sniffed)'))
+    .addOption(new Option('--input-format <format>', 'csv, json, jsonl, npy, npz or safetensors (default: from the extension, else sniffed)'))
     .option('--delimiter <char>', 'CSV delimiter (default: sniffed among comma, tab, semicolon); \\t for tab')
     .option('--header', 'CSV: the first line is a header (default: detected)')
     .option('--no-header', 'CSV: the first line is data')
@@ -82,7 +84,7 @@ function addInputOptions(command: Command): Command {
     .option('--exclude-columns <list>', 'CSV: drop these columns (by default a column named label, target, y, class, id, index or empty holding integers is left out, with a note)')
     .option('--id-column <column>', 'CSV: the column (name or 1-based index) whose values name the rows in the report; not a logit')
     .option('--empty-as-nan', 'CSV: read an empty field as NaN (pandas writes NaN so); by default it is an error')
-    .option('--tensor <name>', 'safetensors, .npz: the tensor to read (needed when the file holds several)');
+    .option('--tensor <name>', 'safetensors, .npz: the tensor or array to read (needed when the file holds several)');
 }
 
 /** Output and check options shared by analyze and merge. */
@@ -134,7 +136,7 @@ interface InputFlags {
 
 function readOptions(flags: InputFlags): ReadOptions {
   return {
-    format: parseChoice(flags.inputFormat, ['csv', 'json', 'jsonl', 'npy', 'safetensors'] as const, '--input-format'),
+    format: parseChoice(flags.inputFormat, ['csv', 'json', 'jsonl', 'npy', 'npz', 'safetensors'] as const, '--input-format'),
     delimiter: flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : flags.delimiter,
     header: flags.header, // undefined unless --header or --no-header was given
     columns: parseColumns(flags.columns),

@@ -37,7 +37,7 @@ export interface OpenedInput {
 }
 
 /** Where a tensor's bytes are: a file read at offsets, or a stream (stdin, a pipe) copied to a temporary file first. */
-type TensorSource = { path: string } | { bytes: ByteStream; directory: string };
+type TensorSource = { path: string } | { bytes: ByteStream };
 
 /**
  * Opens an input; `through` may wrap its bytes (the progress bar counts them). Tensors read at
@@ -51,8 +51,8 @@ export function openInput(file: string, sources: InputSources, options: ReadOpti
   const tensorFormat = tensorFormatOf(file, options, regular);
   if (tensorFormat !== undefined) {
     checkTensorOptions(tensorFormat, options);
-    const source: TensorSource = regular === false ? { bytes: file === '-' ? sources.stdin : openFile(file), directory: sources.tempDirectory } : { path: file };
-    return { name, rows: lazyTensorRows(name, tensorFormat, options, source), countsBytes: false, size };
+    const source: TensorSource = regular === false ? { bytes: file === '-' ? sources.stdin : openFile(file) } : { path: file };
+    return { name, rows: lazyTensorRows(name, tensorFormat, options, source, sources.tempDirectory), countsBytes: false, size };
   }
   const bytes = through(file === '-' ? sources.stdin : openFile(file));
   if (options.format !== undefined || formatFromName(file) !== undefined || regular !== false) {
@@ -67,10 +67,11 @@ export function openInput(file: string, sources: InputSources, options: ReadOpti
  * unknown extension) its first bytes say so; stdin and pipes are sniffed as they are read.
  */
 function tensorFormatOf(file: string, options: ReadOptions, regular: boolean | undefined): TensorFormat | undefined {
-  if (options.format === 'npy' || options.format === 'safetensors') return options.format;
+  if (options.format === 'npy' || options.format === 'npz' || options.format === 'safetensors') return options.format;
   if (options.format !== undefined) return undefined;
   const lower = file.toLowerCase();
   if (lower.endsWith('.npy')) return 'npy';
+  if (lower.endsWith('.npz')) return 'npz';
   if (lower.endsWith('.safetensors')) return 'safetensors';
   if (formatFromName(file) !== undefined || regular !== true) return undefined;
   return sniffTensorFormat(fileHead(file));
@@ -113,14 +114,17 @@ function fileHead(file: string): Uint8Array {
   }
 }
 
-/** A tensor as a RowStream, opened on the first iteration (like the text readers). */
-function lazyTensorRows(name: string, format: TensorFormat, options: ReadOptions, source: TensorSource): RowStream {
+/**
+ * A tensor as a RowStream, opened on the first iteration (like the text readers). A stream, and
+ * a deflated Fortran-order .npz array, are copied into `tempDirectory`.
+ */
+function lazyTensorRows(name: string, format: TensorFormat, options: ReadOptions, source: TensorSource, tempDirectory: string): RowStream {
   let stream: TensorRowStream | undefined;
   async function* batches(): AsyncGenerator<LogitRow[]> {
     // A stream is read from its copy, which is removed however reading ends.
-    const { path, remove } = 'path' in source ? { path: source.path, remove: async () => {} } : await spoolToFile(name, source.bytes, source.directory);
+    const { path, remove } = 'path' in source ? { path: source.path, remove: async () => {} } : await spoolToFile(name, source.bytes, tempDirectory);
     try {
-      stream = await openTensorRows(path, format, { tensor: options.tensor }, name);
+      stream = await openTensorRows(path, format, { tensor: options.tensor, tempDirectory }, name);
       yield* stream;
     } finally {
       await remove();
@@ -145,7 +149,7 @@ function sniffedRows(name: string, bytes: ByteStream, options: ReadOptions, temp
     const { head, bytes: whole } = await peekBytes(bytes, TENSOR_SNIFF_BYTES);
     const format = sniffTensorFormat(head);
     if (format !== undefined) checkTensorOptions(format, options);
-    inner = format === undefined ? readRows(name, whole, options) : lazyTensorRows(name, format, options, { bytes: whole, directory: tempDirectory });
+    inner = format === undefined ? readRows(name, whole, options) : lazyTensorRows(name, format, options, { bytes: whole }, tempDirectory);
     yield* inner;
   }
   const iterator = batches();

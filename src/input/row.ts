@@ -14,15 +14,15 @@ export interface LogitRow {
   label?: RowLabel;
 }
 
-export type InputFormat = 'csv' | 'json' | 'jsonl' | 'npy' | 'safetensors';
+export type InputFormat = 'csv' | 'json' | 'jsonl' | 'npy' | 'npz' | 'safetensors';
 
 export interface ReadOptions {
   /**
    * Default: from the file extension (.csv .tsv .txt -> csv, .json -> json, .jsonl .ndjson ->
-   * jsonl, .npy -> npy, .safetensors -> safetensors), else sniffed: the first bytes of a .npy or
-   * safetensors file (src/input/open/sniff.ts, by src/input/open-input.ts); '[' or '{' first
-   * -> json, or jsonl when the first value is one row on one line and another line follows;
-   * anything else -> csv.
+   * jsonl, .npy -> npy, .npz -> npz, .safetensors -> safetensors), else sniffed: the first bytes
+   * of a .npy, .npz or safetensors file (src/input/open/sniff.ts, by src/input/open-input.ts);
+   * '[' or '{' first -> json, or jsonl when the first value is one row on one line and another
+   * line follows; anything else -> csv.
    */
   format?: InputFormat;
   /** CSV only: one character. Default: sniffed among ',', '\t', ';' outside quotes. */
@@ -37,7 +37,7 @@ export interface ReadOptions {
   idColumn?: string;
   /** CSV only: read an empty field as NaN (pandas writes NaN so) instead of refusing it. */
   emptyAsNaN?: boolean;
-  /** safetensors only: the tensor to read; needed when the file holds several. */
+  /** safetensors and .npz: the tensor (array) to read; needed when the file holds several. */
   tensor?: string;
 }
 
@@ -50,7 +50,7 @@ export interface InputInfo {
   header?: string[];
   /** K, the number of logits per row after column selection. */
   columns: number;
-  /** Binary tensors: the dtype the file stores, the tensor's name (safetensors) and its shape. */
+  /** Binary tensors: the dtype the file stores, the tensor's name (safetensors; the array's in a .npz) and its shape. */
   storedDtype?: string;
   tensor?: string;
   shape?: number[];

@@ -39,6 +39,37 @@ describe('analyze and compute on binary tensors', () => {
     expect(JSON.parse(one.stdout).inputs[0]).toMatchObject({ format: 'safetensors', tensor: 'logits_bf16', storedDtype: 'bfloat16', rows: 3, classes: 4 });
   });
 
+  test('.npz: --tensor picks an array; the report is the .npy file\'s, naming the array', async () => {
+    const args = ['--format', 'json', '--dtype', 'f16,f32'];
+    const fromArchive = await runCli(['analyze', 'fixtures/tensors/logits_labels.npz', '--tensor', 'logits', ...args]);
+    expect(fromArchive.stderr).toBe('');
+    expect(fromArchive.status).toBe(0);
+    const report = JSON.parse(fromArchive.stdout);
+    expect(report.inputs[0]).toMatchObject({ format: 'npz', tensor: 'logits', storedDtype: 'float32', shape: [3, 4], rows: 3, classes: 4 });
+    // make_npz.py saved f4_le_3x4.npy's array as 'logits': every figure is the .npy file's.
+    const fromFile = JSON.parse((await runCli(['analyze', 'fixtures/tensors/f4_le_3x4.npy', ...args])).stdout);
+    Object.assign(fromFile.inputs[0], { path: 'fixtures/tensors/logits_labels.npz', format: 'npz', tensor: 'logits' });
+    expect(report).toEqual(fromFile);
+  });
+
+  test('.npz with several arrays: one line listing them, exit 2; a non-float array: the .npy dtype error naming the member', async () => {
+    const many = await runCli(['analyze', 'fixtures/tensors/logits_labels.npz']);
+    expect(many.status).toBe(2);
+    expect(many.stderr).toBe(
+      "logitcheck: fixtures/tensors/logits_labels.npz: holds 2 arrays; choose one with --tensor NAME: 'logits' (float32 (3, 4)), 'labels' (int64 (3,))\n",
+    );
+    const labels = await runCli(['compute', 'fixtures/tensors/compressed.npz', '--tensor', 'labels', '-f', 'softmax', '-d', 'f32']);
+    expect(labels.status).toBe(2);
+    expect(labels.stderr).toBe(
+      "logitcheck: fixtures/tensors/compressed.npz, member labels.npy: byte 20: dtype '<i8' is not a floating-point dtype; logits must be float16, float32 or float64\n",
+    );
+    const truncated = await runCli(['analyze', 'fixtures/tensors/truncated.npz']);
+    expect(truncated.status).toBe(2);
+    expect(truncated.stderr).toMatch(/^logitcheck: fixtures\/tensors\/truncated\.npz: byte 906: the file ends at byte 906 without the end-of-central-directory record/);
+    const columns = await runCli(['analyze', 'fixtures/tensors/one_compressed.npz', '--header']);
+    expect(columns.stderr).toBe('logitcheck: --header applies to CSV input only, not to npz\n');
+  });
+
   test('truncated or lying files are input errors with a byte offset; CSV options are refused', async () => {
     const truncated = await runCli(['analyze', 'fixtures/tensors/truncated_f4_10x100.npy']);
     expect(truncated.status).toBe(2);
@@ -71,6 +102,10 @@ describe('binary tensors on stdin and from files of any name', () => {
     ['f2_be_3x4.npy', 1, [], ['--dtype', 'f16']],
     ['multi.safetensors', 7, [], ['--tensor', 'logits_bf16']],
     ['single.safetensors', undefined, ['--input-format', 'safetensors'], []],
+    ['compressed.npz', 7, [], ['--tensor', 'fortran']], // deflated, Fortran order: inflated into a second copy
+    ['compressed.npz', 64, [], ['--tensor', 'logits']],
+    ['logits_labels.npz', undefined, ['--input-format', 'npz'], ['--tensor', 'logits']],
+    ['fortran_stored.npz', 1, [], []],
   ] as const)('%s in chunks of %s bytes %j: the same report as the file, from a copy that is removed', async (name, chunk, format, args) => {
     const dir = tempDir();
     const { status, stdout, stderr } = await runCli(['analyze', '--format', 'json', ...format, ...args], {
@@ -96,6 +131,12 @@ describe('binary tensors on stdin and from files of any name', () => {
     const notNpy = await runCli(['analyze', '--input-format', 'npy'], { stdin: 'x', env: { TMPDIR: dir } });
     expect(notNpy.status).toBe(2);
     expect(notNpy.stderr).toMatch(/^logitcheck: <stdin>: byte 0: not a .npy file/);
+    const truncatedZip = await runCli(['analyze'], { stdin: tensor('truncated.npz'), stdinChunkBytes: 100, env: { TMPDIR: dir } });
+    expect(truncatedZip.status).toBe(2);
+    expect(truncatedZip.stderr).toMatch(/^logitcheck: <stdin>: byte 906: the file ends at byte 906 without the end-of-central-directory record/);
+    const badCrc = await runCli(['analyze'], { stdin: tensor('bad_crc.npz'), env: { TMPDIR: dir } });
+    expect(badCrc.status).toBe(2);
+    expect(badCrc.stderr).toMatch(/^logitcheck: <stdin>: byte 59: member 'arr_0.npy' \(deflated data from byte 59\): its inflated bytes have CRC-32/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -108,13 +149,16 @@ describe('binary tensors on stdin and from files of any name', () => {
     expect(inputOf(text.stdout)).toMatchObject({ format: 'csv', rows: 2, classes: 3 });
   });
 
-  test('a file with another extension is read by its first bytes', async () => {
+  test.each([
+    ['f4_le_2x3x4.npy', []],
+    ['compressed.npz', ['--tensor', 'half']],
+  ] as const)('a file with another extension is read by its first bytes: %s', async (name, args) => {
     const dir = tempDir();
     const path = join(dir, 'logits.bin');
-    copyFileSync('fixtures/tensors/f4_le_2x3x4.npy', path);
-    const { status, stdout } = await runCli(['analyze', path, '--format', 'json']);
+    copyFileSync(`fixtures/tensors/${name}`, path);
+    const { status, stdout } = await runCli(['analyze', path, '--format', 'json', ...args]);
     expect(status).toBe(0);
-    const expected = await fileReport('f4_le_2x3x4.npy', []);
+    const expected = await fileReport(name, args);
     expected.inputs[0].path = path;
     expect(JSON.parse(stdout)).toEqual(expected);
   });

@@ -202,7 +202,7 @@ describe('unreadable files', () => {
     execFileSync('mkfifo', [path]);
     expect(await tensorError(path, 'npy')).toEqual({
       file: path,
-      problem: 'is not a regular file: .npy and safetensors inputs are read at offsets, so save the data to a file first',
+      problem: 'is not a regular file: .npy, .npz and safetensors inputs are read at offsets, so save the data to a file first',
     });
   });
 

@@ -147,6 +147,9 @@ describe('a binary tensor from its first bytes', () => {
     ['a short text', bytes('1\n'), undefined],
     ['nothing', bytes(), undefined],
     ['"NUMPY" without its first byte', bytes('NUMPY,1\n'), undefined],
+    ['a zip archive (.npz): a local file header first', bytes('PK', [3, 4, 0x2d, 0]), 'npz'],
+    ['an empty zip archive: its end record first', bytes('PK', [5, 6, 0, 0]), 'npz'],
+    ['"PK" then text', bytes('PK,1\n'), undefined],
   ])('%s', (_, head, format) => {
     expect(sniffTensorFormat(head)).toBe(format);
   });

@@ -4,10 +4,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { LogitRow } from '../../src/input/row.js';
-import { openTensorRowsWith, READ_LIMITS, type ReadLimits, type TensorFormat, type TensorInfo } from '../../src/input/tensor/tensor-rows.js';
+import { crc32 } from '../../src/input/tensor/crc32.js';
+import {
+  openTensorRowsWith,
+  READ_LIMITS,
+  type ReadLimits,
+  type TensorFormat,
+  type TensorInfo,
+  type TensorOptions,
+} from '../../src/input/tensor/tensor-rows.js';
 import { scratchDir } from '../support/scratch.js';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/tensors/${name}`, import.meta.url));
@@ -49,7 +58,7 @@ export interface ReadResult {
 export async function readTensor(
   path: string,
   format: TensorFormat,
-  options: { tensor?: string } = {},
+  options: TensorOptions = {},
   limits: ReadLimits = READ_LIMITS,
 ): Promise<ReadResult> {
   const stream = await openTensorRowsWith(path, format, options, limits);
@@ -67,8 +76,8 @@ export async function readTensor(
 export async function tensorError(
   path: string,
   format: TensorFormat,
-  options: { tensor?: string } = {},
-): Promise<{ problem: string; file: string; byteOffset?: number }> {
+  options: TensorOptions = {},
+): Promise<{ problem: string; file: string; member?: string; byteOffset?: number }> {
   try {
     await readTensor(path, format, options);
   } catch (error) {
@@ -142,4 +151,62 @@ export function float16ByFormula(bits: number): number {
 export function bfloat16ByFloat32(bits: number): number {
   const words = new Uint32Array([bits * 0x10000]);
   return new Float32Array(words.buffer)[0];
+}
+
+export interface ZipEntry {
+  name: string;
+  /** The member's bytes, uncompressed. */
+  data: Uint8Array;
+  /** Deflate it (np.savez_compressed) rather than store it (np.savez). */
+  deflate?: boolean;
+}
+
+/**
+ * A plain zip archive (no zip64, no data descriptors, no comment), laid out by the APPNOTE:
+ * local header and data per member, then the central directory and the end record. The CRC-32
+ * is the reader's own function, which test/input/crc32.test.ts checks against zlib's.
+ */
+export function zipBytes(entries: ZipEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const { name, data, deflate } of entries) {
+    const nameBytes = Buffer.from(name, 'utf8');
+    const stored = deflate === true ? deflateRawSync(data) : Buffer.from(data);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(deflate === true ? 8 : 0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(stored.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    locals.push(local, nameBytes, stored);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(deflate === true ? 8 : 0, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(stored.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + stored.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** Where a zip's central directory starts, from its end record (the last 22 bytes of an archive without a comment). */
+export function centralDirectoryStart(zip: Uint8Array): number {
+  return Buffer.from(zip).readUInt32LE(zip.length - 22 + 16);
 }

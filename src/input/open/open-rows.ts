@@ -81,7 +81,7 @@ async function* single<T>(value: T): AsyncGenerator<T> {
 export function checkTextOptions(options: ReadOptions): void {
   const { format, delimiter } = options;
   if (format !== undefined && format !== 'csv' && format !== 'json' && format !== 'jsonl') {
-    // npy and safetensors are read by openTensorRows (src/input/tensor-rows.ts), from a file.
+    // npy, npz and safetensors are read by openTensorRows (src/input/tensor/tensor-rows.ts), from a file.
     throw new UsageError(`${FLAG.format}: expected csv, json or jsonl for a text input, got '${String(format)}'`);
   }
   if (delimiter !== undefined && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n')) {

@@ -4,6 +4,7 @@
 
 import { extname } from 'node:path';
 import { NPY_MAGIC } from '../tensor/npy.js';
+import type { TensorFormat } from '../tensor/tensor-rows.js';
 import type { InputFormat } from '../row.js';
 import { MAX_HEADER_BYTES as SAFETENSORS_MAX_HEADER_BYTES } from '../tensor/safetensors.js';
 
@@ -24,15 +25,23 @@ export function formatFromName(name: string): Extract<InputFormat, 'csv' | 'json
 /** Bytes sniffTensorFormat needs to decide (fewer only at the end of the input). */
 export const TENSOR_SNIFF_BYTES = 9;
 
+/** A zip archive (.npz) starts with a local file header, "PK\3\4", or, when empty, with its end record, "PK\5\6". */
+const ZIP_STARTS = [
+  [0x50, 0x4b, 0x03, 0x04],
+  [0x50, 0x4b, 0x05, 0x06],
+];
+
 /**
- * 'npy' or 'safetensors' when the first bytes are those of a binary tensor, else undefined (text).
- * .npy starts with "\x93NUMPY"; a safetensors file with its header length (8 bytes, little-endian,
- * at most the library's 100 MB) and the header's opening '{'. Neither can start a text input:
- * 0x93 cannot begin UTF-8, and 8 text bytes read as a length are far above 100 MB (their last
- * byte is at least 0x09, so the length is at least 2^56).
+ * The format when the first bytes are those of a binary tensor, else undefined (text).
+ * .npy starts with "\x93NUMPY"; .npz (a zip archive) with "PK\3\4" (or "PK\5\6" when empty); a
+ * safetensors file with its header length (8 bytes, little-endian, at most the library's 100 MB)
+ * and the header's opening '{'. None can start a text input of logits: 0x93 cannot begin UTF-8,
+ * 0x03 and 0x05 are control characters, and 8 text bytes read as a length are far above 100 MB
+ * (their last byte is at least 0x09, so the length is at least 2^56).
  */
-export function sniffTensorFormat(head: Uint8Array): 'npy' | 'safetensors' | undefined {
+export function sniffTensorFormat(head: Uint8Array): TensorFormat | undefined {
   if (head.length >= NPY_MAGIC.length && NPY_MAGIC.every((byte, i) => head[i] === byte)) return 'npy';
+  if (ZIP_STARTS.some((start) => head.length >= start.length && start.every((byte, i) => head[i] === byte))) return 'npz';
   if (head.length >= TENSOR_SNIFF_BYTES && head[8] === 0x7b) {
     const length = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
     if (length >= 2n && length <= BigInt(SAFETENSORS_MAX_HEADER_BYTES)) return 'safetensors';

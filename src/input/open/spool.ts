@@ -1,7 +1,9 @@
 // A byte stream that cannot be read at offsets (stdin, a pipe) copied into a temporary file, for
-// the formats that are read at offsets (.npy, safetensors: a Fortran-order array or a chosen
-// tensor needs its bytes out of order). Memory stays bounded; the disk holds one copy of the
-// input, in a private directory removed when reading is done, at exit, or on Ctrl-C.
+// the formats that are read at offsets (.npy, .npz, safetensors: a Fortran-order array or a
+// chosen tensor needs its bytes out of order, a zip archive's directory is at its end); also a
+// deflated Fortran-order .npz array, inflated (src/input/tensor/npz.ts). Memory stays bounded;
+// the disk holds one copy, in a private directory removed when reading is done, at exit, or on
+// Ctrl-C.
 
 import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -77,7 +77,7 @@ export async function readSafetensorsLayout(file: TensorFile, tensorName: string
       `tensor '${entry.name}' has dtype ${entry.dtype}; logits must be F16, BF16, F32 or F64`,
     );
   }
-  const { rows, columns } = rowsAndColumns(name, entry.shape.map(BigInt), at(entry.begin), `tensor '${entry.name}'`);
+  const { rows, columns } = rowsAndColumns({ file: name }, entry.shape.map(BigInt), at(entry.begin), `tensor '${entry.name}'`);
   const layout: SafetensorsLayout = {
     dtype,
     littleEndian: true,
@@ -96,7 +96,7 @@ export async function readSafetensorsLayout(file: TensorFile, tensorName: string
         `but shape ${formatShape(entry.shape)} of ${entry.dtype} needs ${needed}`,
     );
   }
-  checkDataFits(name, layout, needed, file.size);
+  checkDataFits({ file: name }, layout, needed, file.size);
   return layout;
 }
 

@@ -1,4 +1,4 @@
-// A binary input file read at offsets (.npy, safetensors), with every way reading can fail
+// A binary input file read at offsets (.npy, .npz, safetensors), with every way reading can fail
 // turned into an InputError that names the file, and a byte offset where there is one.
 
 import { constants } from 'node:fs';
@@ -23,7 +23,44 @@ export function fileError(name: string, error: unknown, byteOffset?: number): un
   return new InputError(byteOffset === undefined ? { file: name } : { file: name, byteOffset }, problem);
 }
 
-export class TensorFile {
+/**
+ * Bytes read at offsets: a file, a .npz member stored in its archive, or a deflated member
+ * inflated as it is read. The header readers (npy.ts, safetensors.ts) and the row streamer
+ * (tensor-rows.ts) read through this, so a .npy inside a .npz is read by the same code.
+ */
+export interface ByteSource {
+  /** What errors call the input: the path as the user gave it, or <stdin>. */
+  readonly name: string;
+  /** Inside an archive: the member, whose first byte is offset 0 here (errors name it). */
+  readonly member?: string;
+  /** Size in bytes (of the member, inside an archive). */
+  readonly size: number;
+  /** Reads exactly `length` bytes at `position` into the start of `into`. */
+  read(position: number, into: Uint8Array, length: number): Promise<void>;
+}
+
+/** A tensor's data while its rows are read: opened for each pass over the rows, then closed. */
+export interface TensorData {
+  read(position: number, into: Uint8Array, length: number): Promise<void>;
+  /** Called once the last item has been read: checks what only the whole shows (a deflated member's CRC-32). */
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The data of a tensor in the file at `path`, whose header was read when the file had
+ * `sizeWhenOpened` bytes: refused if the file has changed size since.
+ */
+export async function openFileData(path: string, name: string, sizeWhenOpened: number): Promise<TensorData> {
+  const file = await TensorFile.open(path, name);
+  if (file.size !== sizeWhenOpened) {
+    await file.close();
+    throw new InputError({ file: name }, `changed since its header was read: it had ${sizeWhenOpened} bytes, it now has ${file.size}`);
+  }
+  return { read: (position, into, length) => file.read(position, into, length), finish: async () => {}, close: () => file.close() };
+}
+
+export class TensorFile implements ByteSource {
   private constructor(
     /** What errors call the file: the path as the user gave it, or <stdin> for a copy of it. */
     readonly name: string,
@@ -50,7 +87,7 @@ export class TensorFile {
       if (!stats.isFile()) {
         throw new InputError(
           { file: name },
-          'is not a regular file: .npy and safetensors inputs are read at offsets, so save the data to a file first',
+          'is not a regular file: .npy, .npz and safetensors inputs are read at offsets, so save the data to a file first',
         );
       }
       return new TensorFile(name, handle, stats.size);

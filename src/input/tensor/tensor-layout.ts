@@ -1,7 +1,7 @@
 // Where a tensor's values are in a file and how they are stored: what the .npy and safetensors
 // header readers produce and the row streamer consumes, with the checks both formats share.
 
-import { InputError } from '../../errors.js';
+import { InputError, type InputPosition } from '../../errors.js';
 import type { Dtype } from '../../formats/index.js';
 
 export interface TensorLayout {
@@ -11,11 +11,14 @@ export interface TensorLayout {
   shape: number[];
   /** Column-major (numpy's fortran_order); false for safetensors. */
   fortranOrder: boolean;
-  /** Absolute byte offset of the first element. */
+  /** Byte offset of the first element in what the rows are read from: the file, or a deflated .npz member's inflated bytes. */
   dataOffset: number;
-  /** safetensors: the tensor's name. */
+  /** safetensors: the tensor's name; .npz: the array's. */
   tensor?: string;
 }
+
+/** Where a tensor is, for errors: its file and, inside an archive (.npz), its member. */
+export type Place = Pick<InputPosition, 'file' | 'member'>;
 
 export const ITEM_SIZE: Readonly<Record<Dtype, number>> = { float16: 2, bfloat16: 2, float32: 4, float64: 8 };
 
@@ -35,30 +38,30 @@ export function formatShape(shape: readonly (number | bigint)[]): string {
  * leading axes) and columns (the last axis). `at` is where the shape is written in the file.
  */
 export function rowsAndColumns(
-  file: string,
+  where: Place,
   shape: readonly bigint[],
   at: number,
   what: string,
 ): { rows: number; columns: number } {
   if (shape.length === 0) {
     throw new InputError(
-      { file, byteOffset: at },
+      { ...where, byteOffset: at },
       `${what} is 0-dimensional (a single number); logits need at least one axis, the last being the classes`,
     );
   }
   if (shape.some((dimension) => dimension === 0n)) {
-    throw new InputError({ file, byteOffset: at }, `no data rows: ${what} has shape ${formatShape(shape)}, with no elements`);
+    throw new InputError({ ...where, byteOffset: at }, `no data rows: ${what} has shape ${formatShape(shape)}, with no elements`);
   }
   const columns = shape[shape.length - 1];
   if (columns > BigInt(MAX_ROW_LOGITS)) {
     throw new InputError(
-      { file, byteOffset: at },
+      { ...where, byteOffset: at },
       `rows of ${columns} logits (shape ${formatShape(shape)}) are longer than the ${MAX_ROW_LOGITS} logits a row may have; is the class axis the last one?`,
     );
   }
   const rows = shape.slice(0, -1).reduce((product, dimension) => product * dimension, 1n);
   if (rows * columns > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new InputError({ file, byteOffset: at }, `shape ${formatShape(shape)} has more elements than any file can hold`);
+    throw new InputError({ ...where, byteOffset: at }, `shape ${formatShape(shape)} has more elements than any file can hold`);
   }
   return { rows: Number(rows), columns: Number(columns) };
 }
@@ -67,13 +70,22 @@ export function rowsAndColumns(
  * Checks that the file holds all the data the header promises: the one check that catches a
  * truncated download before a single row is produced.
  */
-export function checkDataFits(file: string, layout: TensorLayout, dataBytes: number, fileSize: number): void {
+export function checkDataFits(where: Place, layout: TensorLayout, dataBytes: number, fileSize: number): void {
   const end = layout.dataOffset + dataBytes;
   if (end > fileSize) {
+    const whole = where.member === undefined ? 'file' : 'member';
     throw new InputError(
-      { file, byteOffset: fileSize },
-      `file ends at byte ${fileSize} but the header promises ${dataBytes} bytes of data from byte ${layout.dataOffset} ` +
-        `to byte ${end} (shape ${formatShape(layout.shape)}, ${layout.dtype}); is the file truncated?`,
+      { ...where, byteOffset: fileSize },
+      `${whole} ends at byte ${fileSize} but the header promises ${dataBytes} bytes of data from byte ${layout.dataOffset} ` +
+        `to byte ${end} (shape ${formatShape(layout.shape)}, ${layout.dtype}); is the ${whole} truncated?`,
     );
   }
+}
+
+/**
+ * True when the rows are read front to back, in one pass (C order, or a Fortran-order array
+ * of one row); false when they are gathered column by column (Fortran order), out of order.
+ */
+export function readsInOrder(layout: TensorLayout & { rows: number }): boolean {
+  return !layout.fortranOrder || layout.rows <= 1;
 }

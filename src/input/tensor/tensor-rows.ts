@@ -1,21 +1,30 @@
-// The binary readers' public face: a .npy or safetensors file in, batches of rows out.
+// The binary readers' public face: a .npy, .npz or safetensors file in, batches of rows out.
 //
 // The header is read and checked when the file is opened, including that the file is long
 // enough for the data it promises, so a truncated or lying file fails before any row is
 // produced. The data is then read at offsets in chunks of a few MB: memory depends on the
-// batch size and the row length K, never on the file size.
+// batch size and the row length K, never on the file size. (A deflated .npz member is read
+// as it is inflated, see npz.ts; its CRC-32 can only be checked after its last row.)
 
-import { InputError } from '../../errors.js';
+import { tmpdir } from 'node:os';
 import type { Dtype } from '../../formats/index.js';
 import { RowBatcher } from '../batch.js';
 import { bfloat16FromBits, float16Values } from './half-floats.js';
 import { readNpyLayout } from './npy.js';
+import { openNpzArray } from './npz.js';
 import type { LogitRow } from '../row.js';
 import { readSafetensorsLayout } from './safetensors.js';
-import { TensorFile } from './tensor-file.js';
-import { ITEM_SIZE, type TensorLayout } from './tensor-layout.js';
+import { openFileData, TensorFile, type TensorData } from './tensor-file.js';
+import { ITEM_SIZE, readsInOrder, type TensorLayout } from './tensor-layout.js';
 
-export type TensorFormat = 'npy' | 'safetensors';
+export type TensorFormat = 'npy' | 'npz' | 'safetensors';
+
+export interface TensorOptions {
+  /** safetensors and .npz: the tensor (array) to read; needed when the file holds several. */
+  tensor?: string;
+  /** .npz: where a deflated Fortran-order array is inflated to be read (default: the system's temporary directory). */
+  tempDirectory?: string;
+}
 
 export interface TensorInfo {
   /** The input as errors and reports name it: the path as the user gave it, or <stdin>. */
@@ -24,7 +33,7 @@ export interface TensorInfo {
   /** How the file stores the values: 'float16', 'bfloat16', 'float32' or 'float64'. */
   storedDtype: string;
   shape: number[];
-  /** safetensors: the tensor's name. */
+  /** safetensors: the tensor's name; .npz: the array's (its member without '.npy'). */
   tensor?: string;
   /** The product of the leading axes (1 for a 1-D array). */
   rows: number;
@@ -52,11 +61,11 @@ export const READ_LIMITS: Readonly<ReadLimits> = { chunkBytes: 4 << 20, fortranB
 /**
  * Opens a file (path) and streams its rows: the last axis is the class axis, leading axes are
  * flattened into rows (a 1-D array is one row), in C order over the leading axes, as
- * `arr.reshape(-1, K)` in numpy. `options.tensor` picks a safetensors tensor (ignored for .npy).
- * Rejects with an InputError for an unreadable file or a bad header. `name` is what errors and
- * the report call the input: the path, unless the file is a copy of stdin.
+ * `arr.reshape(-1, K)` in numpy. `options.tensor` picks a safetensors tensor or a .npz array
+ * (ignored for .npy). Rejects with an InputError for an unreadable file or a bad header. `name`
+ * is what errors and the report call the input: the path, unless the file is a copy of stdin.
  */
-export async function openTensorRows(path: string, format: TensorFormat, options: { tensor?: string }, name = path): Promise<TensorRowStream> {
+export async function openTensorRows(path: string, format: TensorFormat, options: TensorOptions, name = path): Promise<TensorRowStream> {
   return openTensorRowsWith(path, format, options, READ_LIMITS, name);
 }
 
@@ -64,16 +73,23 @@ export async function openTensorRows(path: string, format: TensorFormat, options
 export async function openTensorRowsWith(
   path: string,
   format: TensorFormat,
-  options: { tensor?: string },
+  options: TensorOptions,
   limits: Readonly<ReadLimits>,
   name = path,
 ): Promise<TensorRowStream> {
   const file = await TensorFile.open(path, name);
   let layout: TensorLayout & { rows: number; columns: number };
+  let openData: () => Promise<TensorData>;
   try {
-    if (format === 'npy') layout = await readNpyLayout(file);
-    else if (format === 'safetensors') layout = await readSafetensorsLayout(file, options.tensor);
-    else throw new Error(`openTensorRows: unknown format '${String(format)}'`);
+    if (format === 'npy' || format === 'safetensors') {
+      layout = format === 'npy' ? await readNpyLayout(file) : await readSafetensorsLayout(file, options.tensor);
+      const size = file.size;
+      openData = () => openFileData(path, name, size);
+    } else if (format === 'npz') {
+      ({ layout, openData } = await openNpzArray(file, path, options.tensor, options.tempDirectory ?? tmpdir()));
+    } else {
+      throw new Error(`openTensorRows: unknown format '${String(format)}'`);
+    }
   } finally {
     // Closed until the rows are iterated, so opening many inputs up front holds no descriptors.
     await file.close();
@@ -87,34 +103,26 @@ export async function openTensorRowsWith(
     rows: layout.rows,
     columns: layout.columns,
   };
-  const size = file.size;
   return {
-    [Symbol.asyncIterator]: () => rowBatches(path, name, size, layout, limits),
+    [Symbol.asyncIterator]: () => rowBatches(openData, layout, limits),
     info: () => info,
   };
 }
 
 async function* rowBatches(
-  path: string,
-  name: string,
-  sizeWhenOpened: number,
+  openData: () => Promise<TensorData>,
   layout: TensorLayout & { rows: number; columns: number },
   limits: Readonly<ReadLimits>,
 ): AsyncGenerator<LogitRow[]> {
-  const file = await TensorFile.open(path, name);
+  const data = await openData();
   try {
-    if (file.size !== sizeWhenOpened) {
-      throw new InputError(
-        { file: name },
-        `changed since its header was read: it had ${sizeWhenOpened} bytes, it now has ${file.size}`,
-      );
-    }
     const batcher = new RowBatcher();
-    const rows = layout.fortranOrder && layout.rows > 1 ? fortranOrderRows(file, layout, limits, batcher) : cOrderRows(file, layout, limits, batcher);
-    yield* rows;
+    yield* readsInOrder(layout) ? cOrderRows(data, layout, limits, batcher) : fortranOrderRows(data, layout, limits, batcher);
+    // Before the last batch, so a damaged deflated member fails before all its rows are out.
+    await data.finish();
     if (batcher.pending > 0) yield batcher.take();
   } finally {
-    await file.close();
+    await data.close();
   }
 }
 
@@ -137,7 +145,7 @@ function itemReader(dtype: Dtype, littleEndian: boolean): ItemReader {
 
 /** Row-major data: items in order, read in chunks; a row may span chunks. Yields whenever a batch is full. */
 async function* cOrderRows(
-  file: TensorFile,
+  file: TensorData,
   layout: TensorLayout & { rows: number; columns: number },
   limits: Readonly<ReadLimits>,
   batcher: RowBatcher,
@@ -181,7 +189,7 @@ async function* cOrderRows(
 // into runs (a gap of at most gapBytes is read through), and a block costs K reads per run.
 // Memory: one block of rows (about fortranBlockLogits) plus one run (at most chunkBytes).
 async function* fortranOrderRows(
-  file: TensorFile,
+  file: TensorData,
   layout: TensorLayout & { rows: number; columns: number },
   limits: Readonly<ReadLimits>,
   batcher: RowBatcher,
