@@ -68,7 +68,7 @@ function matrix(input: InputReport, report: Report, paint: Record<Verdict, (t: s
       lines.push(`  ${algorithm.padEnd(labelWidth)}${cells.join(GAP)}`.trimEnd());
     }
   }
-  lines.push(chalk.dim('  cells: verdict and key figure (mean bits of error when fine; NaN/Inf outputs, overflow rows, argmax flips, zeros when not)'));
+  lines.push(chalk.dim('  cells: verdict and key figure (mean bits of error when fine; NaN/Inf outputs, overflow rows, outputs off by 2x or more, argmax flips, zeros when not)'));
   lines.push('');
   return lines;
 }

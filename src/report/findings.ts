@@ -40,7 +40,7 @@ interface Kind {
 }
 
 function overflowWhy(dtypes: Dtype[], input: InputReport, algorithm: string): string {
-  if (algorithm !== 'naive') return 'an intermediate passed the largest finite value';
+  if (algorithm !== 'naive') return 'An intermediate passed the largest finite value';
   const thresholds = dtypes.map((d) => `${Number(FORMATS[d].expThresholds.overflow).toFixed(2)} in ${d}`);
   const largest = input.logits.max === null ? '' : `; the largest logit is ${input.logits.max.toPrecision(6).replace(/\.?0+$/, '')}`;
   return `exp(x) overflows for x > ${thresholds.join(', ')}, and a sum of finite exponentials can overflow too${largest}`;
@@ -53,7 +53,7 @@ function overflowWhy(dtypes: Dtype[], input: InputReport, algorithm: string): st
  */
 function factor2Why(dtypes: Dtype[], input: InputReport): string {
   const stalled = dtypes.filter((d) => input.classes > 2 ** FORMATS[d].precision);
-  if (stalled.length === 0) return 'an intermediate lost all its accuracy: see these rows with --details or --format json';
+  if (stalled.length === 0) return 'An intermediate lost all its accuracy: see these rows with --details or --format json';
   const limits = stalled.map((d) => `2^${FORMATS[d].precision} = ${2 ** FORMATS[d].precision} in ${d}`).join(', ');
   return `K = ${input.classes} exceeds ${limits}, so a left-to-right sum of K terms near 1 stalls at 2^p: accumulate in a wider dtype (float32) or sum pairwise`;
 }
