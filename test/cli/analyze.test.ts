@@ -177,3 +177,21 @@ describe('analyze: output and several inputs', () => {
     expect(JSON.parse(stdout).inputs[0]).toMatchObject({ rows: 2, classes: 3 });
   });
 });
+
+describe('analyze: rows named by their id (--id-column)', () => {
+  test('findings and the JSON name rows by id; --jobs 2 carries the ids to the workers', async () => {
+    // 2000 rows of 40 logits (several batches); rows 3 and 1500 overflow float16 naive (x > 11.09).
+    const lines = ['sample,' + Array.from({ length: 40 }, (_, j) => `c${j}`).join(',')];
+    for (let r = 0; r < 2000; r++) lines.push(`img_${String(r).padStart(4, '0')},` + Array.from({ length: 40 }, (_, j) => (r === 3 || r === 1500) && j === 7 ? '20' : String((j % 5) / 4)).join(','));
+    const stdin = `${lines.join('\n')}\n`;
+    const args = ['analyze', '--input-format', 'csv', '--id-column', 'sample', '-d', 'f16', '-f', 'logsumexp', '-a', 'naive'];
+    const json = await runCli([...args, '--format', 'json', '--jobs', '2'], { stdin });
+    const result = JSON.parse(json.stdout).inputs[0].results[0];
+    expect(result.exampleRows.overflow).toEqual([
+      { row: 3, line: 5, id: 'img_0003' },
+      { row: 1500, line: 1502, id: 'img_1500' },
+    ]);
+    const table = await runCli(args, { stdin });
+    expect(table.stdout).toContain("float16 2 rows (first: row 3, line 5, id 'img_0003'; row 1500, line 1502, id 'img_1500')");
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { scratchDir } from '../support/scratch.js';
+import { npyBytes, npyHeader, tempFile } from '../input/tensor-helpers.js';
 
 // Fixtures and their numpy-decoded values come from fixtures/tensors/make_fixtures.py.
 const expected = JSON.parse(readFileSync('fixtures/tensors/expected.json', 'utf8'));
@@ -186,5 +187,24 @@ describe('binary tensors on stdin and from files of any name', () => {
     expect(fromStdin.status).toBe(0);
     expect(fromStdin.stdout).toBe(fromFile.stdout);
     expect(fromFile.stdout.trim().split('\n')).toHaveLength(6);
+  });
+});
+
+describe('row references of tensors name the index over the leading axes', () => {
+  test('a (2, 3, 2) float32 array: the row with the largest spread is [1, 2], not a flat row 5; overflow rows likewise', async () => {
+    // Rows in C order over the leading axes (2, 3): row r is [r div 3, r mod 3]. Only [1, 2]
+    // (row 5) spreads far, and only [0, 1] (row 1) and [1, 2] overflow in float32 naive.
+    const values = Float32Array.from([0, 1, 100, 0, 2, 3, 4, 5, 6, 7, -1000, 1000]);
+    const file = tempFile('heads.npy', npyBytes(npyHeader('<f4', [2, 3, 2]), new Uint8Array(values.buffer)));
+    const { status, stdout } = await runCli(['analyze', file, '-d', 'f32', '-f', 'logsumexp', '-a', 'naive', '--format', 'json']);
+    expect(status).toBe(0);
+    const input = JSON.parse(stdout).inputs[0];
+    expect(input.logits.maxRowSpreadRow).toEqual({ row: 5, line: null, index: [1, 2] });
+    expect(input.results[0].exampleRows.overflow).toEqual([
+      { row: 1, line: null, index: [0, 1] },
+      { row: 5, line: null, index: [1, 2] },
+    ]);
+    const table = await runCli(['analyze', file, '-d', 'f32', '-f', 'logsumexp', '-a', 'naive']);
+    expect(table.stdout).toContain('float32 2 rows (first: row [0, 1]; row [1, 2])');
   });
 });
