@@ -39,7 +39,7 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
   const kernel = new FormatKernel(format, selection);
   const scalar = request.function === 'logsumexp';
   const { rows } = openInput(request.file, inputSources(io), request.read);
-  const sink = openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout));
+  const sink = openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout, 'the values'));
   try {
     let cast = new Float64Array(0);
     for await (const batch of rows) {

@@ -4,7 +4,7 @@ import { OutputError } from '../errors.js';
 import type { Format } from '../formats/index.js';
 import { shortestDecimal } from '../formats/shortest-decimal.js';
 import { npyHeader } from '../render/npy-header.js';
-import { Output } from './io.js';
+import { Output, writeFailure } from './io.js';
 
 export type ValuesFormat = 'csv' | 'json' | 'jsonl' | 'npy';
 
@@ -37,16 +37,24 @@ class AtomicFile {
     try {
       this.fd = openSync(this.temporary, 'w');
     } catch (error) {
-      throw new OutputError(`--output ${path}: ${(error as Error).message}`);
+      throw writeFailure('the values', path, error);
     }
   }
   write(bytes: Uint8Array | string, position?: number): void {
-    if (typeof bytes === 'string') writeSync(this.fd, bytes);
-    else writeSync(this.fd, bytes, 0, bytes.length, position ?? null);
+    try {
+      if (typeof bytes === 'string') writeSync(this.fd, bytes);
+      else writeSync(this.fd, bytes, 0, bytes.length, position ?? null);
+    } catch (error) {
+      throw writeFailure('the values', this.path, error);
+    }
   }
   commit(): void {
-    closeSync(this.fd);
-    renameSync(this.temporary, this.path);
+    try {
+      closeSync(this.fd); // on some file systems (NFS) a full disk is only reported here
+      renameSync(this.temporary, this.path);
+    } catch (error) {
+      throw writeFailure('the values', this.path, error);
+    }
   }
   abort(): void {
     try {
