@@ -212,7 +212,7 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
       .requiredOption('-d, --dtype <name>', 'float64, float32, float16 or bfloat16 (f64, f32, f16, bf16)')
       .option('-a, --algorithm <name>', 'naive, max-shift, log-of-softmax, online, log1p or exp-lse', 'max-shift')
       .option('--format <format>', 'csv, json, jsonl or npy (default: npy for an -o FILE.npy, else csv)')
-      .option('-o, --output <file>', 'write to a file (complete or not at all) instead of stdout'),
+      .option('-o, --output <file>', 'write to a file instead of stdout (a regular file complete or not at all; a pipe or device in place)'),
   )
     .addHelpText('after', COMPUTE_HELP)
     .action(async (file: string | undefined, flags: Record<string, string | undefined> & InputFlags) => {
