@@ -2,11 +2,13 @@
 // user's hands throws one of these; src/cli/exit-codes.ts is the one place that turns them into
 // an exit status and a one-line message. Anything else reaching it is a bug (exit 70, with stack).
 
+import { getSystemErrorMap } from 'node:util';
+
 /** Stable codes; scripts may match on them, so never rename one. */
 export type ErrorCode =
   | 'usage' // a bad flag or flag value
   | 'input' // unreadable or invalid input data
-  | 'output'; // an output path that cannot be written
+  | 'output'; // an output that cannot be written: a bad path, or a write that failed
 
 export abstract class LogitcheckError extends Error {
   abstract readonly code: ErrorCode;
@@ -41,9 +43,33 @@ export class InputError extends LogitcheckError {
   }
 }
 
-/** An output that cannot be written (checked before any work starts). */
+/** An output that cannot be written: a bad --output path (checked before any work starts), or a write that failed. */
 export class OutputError extends LogitcheckError {
   readonly code = 'output' as const;
+}
+
+/**
+ * A write the system refused (a full disk, an I/O error, a closed descriptor), on stdout or an
+ * --output file: `cannot write the report to stdout: no space left on device (ENOSPC)`.
+ */
+export class WriteError extends OutputError {
+  constructor(
+    readonly what: string, // 'the report', 'the values', ...
+    readonly where: string, // 'stdout', or the path as the user gave it
+    readonly systemError: NodeJS.ErrnoException,
+  ) {
+    super(`cannot write ${what} to ${where}: ${systemReason(systemError)}`);
+  }
+}
+
+/**
+ * `no space left on device (ENOSPC)`: libuv's text for the code, as Node's own messages give it,
+ * without their syscall suffix (`ENOSPC: no space left on device, write`).
+ */
+export function systemReason(error: NodeJS.ErrnoException): string {
+  if (!error.code) return error.message;
+  const text = [...getSystemErrorMap().values()].find(([name]) => name === error.code)?.[1] ?? error.message;
+  return `${text} (${error.code})`;
 }
 
 export function formatPosition(position: InputPosition): string {

@@ -24,10 +24,10 @@ export interface ComputeRequest {
 
 /**
  * `logitcheck compute`: the values one algorithm computes in one dtype, one output row per input
- * row, streamed to stdout or written to --output (under a temporary name, renamed when complete,
- * so a failure never leaves a half-written file). The algorithm runs literally on every row,
- * including rows with NaN or +Infinity (the analysis excludes those; here the user asked for the
- * values).
+ * row, streamed to stdout or written to --output (a regular file under a temporary name, renamed
+ * when complete, so a failure never leaves a half-written file; a named pipe or a device in
+ * place). The algorithm runs literally on every row, including rows with NaN or +Infinity (the
+ * analysis excludes those; here the user asked for the values).
  */
 export async function compute(request: ComputeRequest, io: CliIO): Promise<number> {
   const kind = resultKind(request.function, request.algorithm);
@@ -39,7 +39,7 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
   const kernel = new FormatKernel(format, selection);
   const scalar = request.function === 'logsumexp';
   const { rows } = openInput(request.file, inputSources(io), request.read);
-  const sink = openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout));
+  const sink = await openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout, 'the values'));
   try {
     let cast = new Float64Array(0);
     for await (const batch of withNotes(rows, rows, io)) {
@@ -53,7 +53,7 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
     }
     await sink.finish();
   } catch (error) {
-    sink.abort();
+    await sink.abort();
     throw error;
   }
   return 0;

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { OutputError } from '../errors.js';
 import type { Report } from '../report/report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderTable } from '../render/table.js';
 import { useColor } from './color.js';
-import { Output, type CliIO } from './io.js';
+import { Output, writeFailure, type CliIO } from './io.js';
 
 export type ReportFormat = 'table' | 'json' | 'markdown';
 
@@ -18,10 +17,10 @@ export async function emitReport(report: Report, format: ReportFormat, output: s
       : format === 'markdown'
         ? renderMarkdown(report, details)
         : renderTable(report, { color: !toFile && useColor(io), details });
-  if (!toFile) return new Output(io.stdout).write(text);
+  if (!toFile) return new Output(io.stdout, 'the report').write(text);
   try {
     writeFileSync(output, text);
   } catch (error) {
-    throw new OutputError(`--output ${output}: ${(error as Error).message}`);
+    throw writeFailure('the report', output, error);
   }
 }

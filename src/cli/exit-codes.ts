@@ -2,7 +2,11 @@ import { CommanderError } from 'commander';
 import { LogitcheckError } from '../errors.js';
 import { BrokenPipe } from './io.js';
 
-/** SPEC section 7: 0 done and no check failed; 1 a check failed; 2 usage or input error. */
+/**
+ * SPEC section 7: 0 done and no check failed (or the reader of stdout went away); 1 a check
+ * failed, and nothing else; 2 a usage, input or output error (an output that could not be
+ * written included: a report that never arrived is not a check result).
+ */
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE_OR_INPUT = 2;

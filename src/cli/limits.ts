@@ -51,6 +51,6 @@ export async function limits(dtypes: Dtype[], format: LimitsFormat, io: CliIO): 
       text = `${table.toString()}\nexp thresholds assume a correctly rounded exp; logitcheck's exp is float64 Math.exp rounded once to the dtype.\n`;
     }
   }
-  await new Output(io.stdout).write(text);
+  await new Output(io.stdout, 'the limits').write(text);
   return 0;
 }

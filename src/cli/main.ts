@@ -11,7 +11,7 @@ import { merge } from './merge.js';
 import { compute, type ValuesFormat } from './compute.js';
 import { exitFor } from './exit-codes.js';
 import { inputNames } from './inputs.js';
-import { processIO, type CliIO } from './io.js';
+import { Output, processIO, type CliIO } from './io.js';
 import { limits, type LimitsFormat } from './limits.js';
 import {
   parseAlgorithms,
@@ -42,7 +42,7 @@ Examples:
   In CI:        logitcheck analyze val_logits.jsonl --dtype bf16 --algorithm max-shift,log1p \\
                   --fail-on nan,inf,overflow --max-ulp 4 --format markdown >> "$GITHUB_STEP_SUMMARY"
 
-Exit status: 0 no check failed, 1 a check failed, 2 usage or input error.`;
+Exit status: 0 no check failed, 1 a check failed, 2 usage, input or output error.`;
 
 const COMPUTE_HELP = `
 Writes the values one algorithm computes in one dtype, one output row per input row (one value
@@ -147,14 +147,18 @@ function readOptions(flags: InputFlags): ReadOptions {
   };
 }
 
-/** Builds the program; every action stores its exit status through `setStatus`. */
-function program(io: CliIO, setStatus: (code: number) => void): Command {
+/**
+ * Builds the program; every action stores its exit status through `setStatus`. Commander's own
+ * text (help, version) goes to `commanderOut`, whose failures `run` collects.
+ */
+function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => void): Command {
   const root = new Command('logitcheck')
     .description('Find where softmax, log-softmax and log-sum-exp go numerically wrong on your logits.')
     .version(VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
+      // Commander writes exactly `VERSION\n` for --version, and help text otherwise.
+      writeOut: (text) => commanderOut.writeLater(text, text === `${VERSION}\n` ? 'the version' : 'the help'),
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(`logitcheck: ${text.replace(/^error: /, '')}`),
     })
@@ -216,7 +220,7 @@ function program(io: CliIO, setStatus: (code: number) => void): Command {
       .requiredOption('-d, --dtype <name>', 'float64, float32, float16 or bfloat16 (f64, f32, f16, bf16)')
       .option('-a, --algorithm <name>', 'naive, max-shift, log-of-softmax, online, log1p or exp-lse', 'max-shift')
       .option('--format <format>', 'csv, json, jsonl or npy (default: npy for an -o FILE.npy, else csv)')
-      .option('-o, --output <file>', 'write to a file (complete or not at all) instead of stdout'),
+      .option('-o, --output <file>', 'write to a file instead of stdout (a regular file complete or not at all; a pipe or device in place)'),
   )
     .addHelpText('after', COMPUTE_HELP)
     .action(async (file: string | undefined, flags: Record<string, string | undefined> & InputFlags) => {
@@ -287,9 +291,16 @@ function oneName(text: string, flag: string): string {
  */
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   let status = 0;
+  // Commander writes --help and --version itself, then stops the run with a CommanderError
+  // (exit 0): a failure to write that text must still be reported, so it is awaited either way.
+  const commanderOut = new Output(io.stdout, 'the help');
   try {
     checkContradictions(argv);
-    await program(io, (code) => (status = code)).parseAsync(argv, { from: 'user' });
+    try {
+      await program(io, commanderOut, (code) => (status = code)).parseAsync(argv, { from: 'user' });
+    } finally {
+      await commanderOut.settled();
+    }
   } catch (error) {
     const { code, message } = exitFor(error);
     if (message !== null) io.stderr.write(`${message}\n`);
@@ -300,11 +311,12 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
 
 /** The bin's entry point. */
 export async function main(argv: string[]): Promise<void> {
-  // A reader that went away (`| head`) ends the run quietly with status 0, whoever was writing
-  // (commander's help text too). Nothing more can reach stdout, so exiting now loses nothing.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // A reader that went away (`| head`) ends the run quietly with status 0, whoever was writing.
+    // Nothing more can reach stdout, so exiting now loses nothing.
     if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    // Any other failure reaches the write that failed (Output), which reports it in one line,
+    // status 2; rethrowing here would end the run with a stack trace and status 1.
   });
   process.exitCode = await run(argv);
 }

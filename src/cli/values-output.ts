@@ -1,10 +1,9 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 import type { Format } from '../formats/index.js';
 import { shortestDecimal } from '../formats/shortest-decimal.js';
 import { npyHeader } from '../render/npy-header.js';
-import { Output } from './io.js';
+import type { Output } from './io.js';
+import { openOutputFile, type OutputFile } from './output-file.js';
 
 export type ValuesFormat = 'csv' | 'json' | 'jsonl' | 'npy';
 
@@ -13,8 +12,8 @@ export interface ValuesSink {
   /** Writes one output row (values[0..count)). */
   row(values: Float64Array, count: number): Promise<void>;
   finish(): Promise<void>;
-  /** After a failure: leaves nothing half-written behind. */
-  abort(): void;
+  /** After a failure: leaves nothing half-written behind (a pipe or device just stops being written). */
+  abort(): Promise<void>;
 }
 
 /** Text flushed in pieces of about this many characters: big enough to be cheap, small enough to stream. */
@@ -28,37 +27,7 @@ function jsonValue(text: string): string {
   return text;
 }
 
-/** A file written under a temporary name in its folder and renamed when complete. */
-class AtomicFile {
-  readonly temporary: string;
-  readonly fd: number;
-  constructor(readonly path: string) {
-    this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
-    try {
-      this.fd = openSync(this.temporary, 'w');
-    } catch (error) {
-      throw new OutputError(`--output ${path}: ${(error as Error).message}`);
-    }
-  }
-  write(bytes: Uint8Array | string, position?: number): void {
-    if (typeof bytes === 'string') writeSync(this.fd, bytes);
-    else writeSync(this.fd, bytes, 0, bytes.length, position ?? null);
-  }
-  commit(): void {
-    closeSync(this.fd);
-    renameSync(this.temporary, this.path);
-  }
-  abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    rmSync(this.temporary, { force: true });
-  }
-}
-
-/** CSV, JSON or JSON Lines, to stdout or (atomically) to a file. */
+/** CSV, JSON or JSON Lines, to stdout or to an --output file. */
 class TextSink implements ValuesSink {
   private buffer: string;
   private first = true;
@@ -66,7 +35,7 @@ class TextSink implements ValuesSink {
     private readonly format: Format,
     private readonly layout: 'csv' | 'json' | 'jsonl',
     private readonly stdout: Output | null,
-    private readonly file: AtomicFile | null,
+    private readonly file: OutputFile | null,
   ) {
     this.buffer = layout === 'json' ? '[' : '';
   }
@@ -83,13 +52,13 @@ class TextSink implements ValuesSink {
   async finish(): Promise<void> {
     if (this.layout === 'json') this.buffer += '\n]\n';
     await this.flush();
-    this.file?.commit();
+    await this.file?.commit();
   }
-  abort(): void {
-    this.file?.abort();
+  async abort(): Promise<void> {
+    await this.file?.abort();
   }
   private async flush(): Promise<void> {
-    if (this.file) this.file.write(this.buffer);
+    if (this.file) await this.file.write(Buffer.from(this.buffer));
     else await this.stdout!.write(this.buffer);
     this.buffer = '';
   }
@@ -113,16 +82,18 @@ class NpySink implements ValuesSink {
   constructor(
     format: Format,
     private readonly perRow: 'vector' | 'scalar',
-    private readonly file: AtomicFile,
+    private readonly file: OutputFile,
   ) {
     [this.descr, this.itemSize] = format.dtype === 'float64' ? ['<f8', 8] : format.dtype === 'float16' ? ['<f2', 2] : ['<f4', 4];
     this.buffer = new Uint8Array(1 << 20);
     this.view = new DataView(this.buffer.buffer);
-    file.write(npyHeader(this.descr, [0, 0], NpySink.RESERVED));
+    const header = npyHeader(this.descr, [0, 0], NpySink.RESERVED);
+    this.buffer.set(header);
+    this.used = header.length;
   }
   async row(values: Float64Array, count: number): Promise<void> {
     if (this.columns < 0) this.columns = count;
-    if (this.used + count * this.itemSize > this.buffer.length) this.flush();
+    if (this.used + count * this.itemSize > this.buffer.length) await this.flush();
     for (let i = 0; i < count; i++) {
       const at = this.used + i * this.itemSize;
       if (this.itemSize === 8) this.view.setFloat64(at, values[i], true);
@@ -133,16 +104,16 @@ class NpySink implements ValuesSink {
     this.rows++;
   }
   async finish(): Promise<void> {
-    this.flush();
+    await this.flush();
     const shape = this.perRow === 'scalar' ? [this.rows] : [this.rows, Math.max(this.columns, 0)];
-    this.file.write(npyHeader(this.descr, shape, NpySink.RESERVED), 0);
-    this.file.commit();
+    await this.file.writeAt(npyHeader(this.descr, shape, NpySink.RESERVED), 0);
+    await this.file.commit();
   }
-  abort(): void {
-    this.file.abort();
+  async abort(): Promise<void> {
+    await this.file.abort();
   }
-  private flush(): void {
-    this.file.write(this.buffer.subarray(0, this.used));
+  private async flush(): Promise<void> {
+    await this.file.write(this.buffer.subarray(0, this.used));
     this.used = 0;
   }
 }
@@ -160,11 +131,12 @@ export function float16Bits(value: number): number {
   return sign | ((e + 15) << 10) | ((magnitude / 2 ** e - 1) * 1024);
 }
 
-export function openValuesSink(format: Format, layout: ValuesFormat, perRow: 'vector' | 'scalar', output: string | undefined, stdout: Output): ValuesSink {
-  const file = output === undefined ? null : new AtomicFile(output);
+/** Opens where the values go: stdout, or --output (see openOutputFile: replaced when complete, or a pipe or device written in place). */
+export async function openValuesSink(format: Format, layout: ValuesFormat, perRow: 'vector' | 'scalar', output: string | undefined, stdout: Output): Promise<ValuesSink> {
   if (layout === 'npy') {
-    if (file === null) throw new OutputError('--format npy needs -o FILE (binary output is not written to a terminal or a pipe)');
-    return new NpySink(format, perRow, file);
+    if (output === undefined) throw new OutputError('--format npy needs -o FILE (binary output is not written to a terminal or a pipe)');
+    // The shape is known at the end only: the header is rewritten then, so the file must be seekable.
+    return new NpySink(format, perRow, await openOutputFile(output, 'the values', true));
   }
-  return new TextSink(format, layout, file ? null : stdout, file);
+  return new TextSink(format, layout, output === undefined ? stdout : null, output === undefined ? null : await openOutputFile(output, 'the values', false));
 }

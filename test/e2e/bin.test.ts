@@ -3,10 +3,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { scratchDir } from '../support/scratch.js';
 
 const BIN = 'bin/logitcheck.js';
+const DEMO = 'fixtures/demo/breaks.csv';
 const MNIST = 'fixtures/mnist/logits.csv';
 const MNIST_LABELS = 'fixtures/mnist/logits-labels.csv';
 // eslint-disable-next-line no-control-regex
@@ -92,6 +93,38 @@ describe('the bin', () => {
     });
     expect(result.stdout.trim().split('\n')).toHaveLength(3);
     expect(result.stderr.trim()).toBe('status=0');
+  });
+
+  describe('output that cannot be written', () => {
+    // Each command that writes to stdout, and what its message calls the text.
+    const shard = join(scratchDir('e2e-output'), 'shard.json');
+    beforeAll(() => expect(logitcheck(['analyze', DEMO, '--format', 'json', '-o', shard]).status).toBe(0));
+    const COMMANDS: [string, string, string][] = [
+      ['analyze', `analyze ${DEMO}`, 'the report'],
+      ['compute', `compute ${DEMO} -f softmax -d f32`, 'the values'],
+      ['merge', `merge ${shard}`, 'the report'],
+      ['limits', 'limits', 'the limits'],
+      ['analyze --help', 'analyze --help', 'the help'],
+    ];
+    const shell = (command: string) => spawnSync('bash', ['-c', command], { encoding: 'utf8' });
+
+    test.each(COMMANDS)('%s > /dev/full: exit 2 and one line on stderr, no stack trace', (_name, args, what) => {
+      // /dev/full is only written to, as the shell's redirection target (never created or replaced).
+      const result = shell(`"${process.execPath}" ${BIN} ${args} > /dev/full`);
+      expect(result.stderr).toBe(`logitcheck: cannot write ${what} to stdout: no space left on device (ENOSPC)\n`);
+      expect(result.status).toBe(2);
+    });
+
+    test.each(COMMANDS)('%s into a pipe its reader closed first: exit 0, nothing on stderr', async (_name, args) => {
+      const child = spawn('bash', ['-c', `exec "${process.execPath}" ${BIN} ${args}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // The read end is closed before node has even started: its first write gets EPIPE.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+    });
   });
 
   test('--version and --help exit 0', () => {

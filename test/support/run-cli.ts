@@ -1,6 +1,6 @@
 // Runs the CLI in-process with injected streams (commander's configureOutput and our CliIO).
 import { run } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import type { CliIO, OutputStream } from '../../src/cli/io.js';
 
 export interface CliResult {
   status: number;
@@ -16,6 +16,8 @@ export interface CliOptions {
   stdinIsTTY?: boolean;
   env?: NodeJS.ProcessEnv;
   stdoutIsTTY?: boolean;
+  /** A stream to write stdout to instead of the captured string (result.stdout is then ''). */
+  stdout?: OutputStream;
 }
 
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -30,7 +32,11 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   }
   const stdin = Object.assign(stdinChunks(), { isTTY: options.stdinIsTTY ?? given === undefined });
   const io: CliIO = {
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: options.stdoutIsTTY ?? false },
+    stdout: options.stdout ?? {
+      // Like a Node stream, calls back once the chunk is taken (the CLI waits for that).
+      write: (chunk: string, done?: (error?: Error | null) => void) => ((stdout += chunk), done?.(), true),
+      isTTY: options.stdoutIsTTY ?? false,
+    },
     stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: false },
     stdin,
     env: options.env ?? {},
