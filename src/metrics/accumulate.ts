@@ -1,6 +1,7 @@
 import type { Format } from '../formats/index.js';
 import { float64BinadeStart } from '../formats/bits.js';
 import { ulpDistanceIn } from '../formats/ulp-distance.js';
+import { ldexp } from '../reference/pow2.js';
 import { addQuanta, bitsQuanta, histogramBin } from './bits-of-error.js';
 import { noteFirstRow, rowAt, type ErrorAccumulator, type MaskedOutputs, type ResultSummary, type RowLabel } from './summary.js';
 
@@ -36,24 +37,31 @@ export function binadeLowOf(r: number, format: Format): number {
   return magnitude < format.minNormal ? 0 : float64BinadeStart(magnitude);
 }
 
-/** 2^n for any integer n, without overflowing on the way (ldexp of 1 split in two). */
-function scaleByPowerOfTwo(x: number, n: number): number {
-  const half = n >> 1;
-  return x * 2 ** half * 2 ** (n - half);
-}
-
-/** |c - e| and |c - e| / |e| for e = (hi + lo) * 2^exp2, accurate to a few float64 ulps. */
+/**
+ * |c - e| and |c - e| / |e| for e = (hi + lo) * 2^exp2, accurate to a few float64 ulps, for any
+ * exp2 the reference gives (down to -2^31: e may lie far below float64's least subnormal).
+ */
 export function absoluteError(c: number, hi: number, lo: number, exp2: number): number {
   if (exp2 === 0) return Math.abs(c - hi - lo);
-  return Math.abs(c - scaleByPowerOfTwo(hi, exp2));
+  // e rounded once to float64 (0 below 2^-1075), then the difference: within 2^-1074 of |c - e|.
+  return Math.abs(c - ldexp(hi, exp2));
 }
 
 export function relativeError(c: number, hi: number, lo: number, exp2: number): number {
   if (hi === 0) return 0; // e = 0 is excluded from maxRel
   if (exp2 === 0) return Math.abs(c - hi - lo) / Math.abs(hi);
-  // e lies below float64's range: compare at e's scale. c * 2^-exp2 may overflow to Infinity,
-  // which is then the honest float64 answer.
-  return Math.abs(scaleByPowerOfTwo(c, -exp2) - hi - lo) / Math.abs(hi);
+  // e lies below float64's range: compare at e's scale, where c * 2^-exp2 is exact (a scaling
+  // up) unless it overflows. c = 0 gives exactly 1. That is the common case, and a correct one
+  // in ulps: float64 log-softmax of [1500, 0, 0] at the maximum is e = -log(1 + 2e^-1500) =
+  // -7.2e-652, far below the least subnormal 2^-1074, so round(e) = -0 and the computed 0 is
+  // 0 ulps from it (+0 and -0 are one point), while |c - e| / |e| = 1 (SPEC section 6 measures
+  // maxRel against e itself, maxUlp against round(e)); maxAbs is 7.2e-652, 0 in float64.
+  const scaled = ldexp(c, -exp2);
+  if (scaled - scaled === 0) return Math.abs(scaled - hi - lo) / Math.abs(hi);
+  // |c / e| >= 2^1024 / |hi + lo|: beside it the 1 of |c / e - 1| and lo are far below an ulp.
+  // Formed as (|c| 2^s / |hi|) 2^(-exp2 - s), s bringing |c| near 1: c / hi alone may underflow.
+  const s = -Math.round(Math.log2(Math.abs(c)));
+  return ldexp(ldexp(Math.abs(c), s) / Math.abs(hi), -exp2 - s);
 }
 
 /**

@@ -9,8 +9,9 @@
  *    (ln 2)/512 is held as C1 + C2 + C3 + C4: three pieces of 25 bits, so that k * Ci is exact
  *    for |k| < 2^28 (Cody and Waite's reduction), and a full float64; 128 bits in all, so the
  *    reduction error is below 2^-110 for |d| <= 2^18. Each subtraction is an exact twoSum.
- *    Beyond 2^18 (and up to 1.4e9, where 2^exp2 still fits an Int32) the reduction is done on
- *    BigInt fixed point (see big-fixed.ts): slow, but such arguments are rare.
+ *    Beyond 2^18 (and down to -2^31 ln 2 = -1.4885e9, where exp2 still fits an Int32) the
+ *    reduction is done on BigInt fixed point (see big-fixed.ts): slow, but such arguments are
+ *    rare.
  * 2. exp(d) = 2^(k >> 9) * 2^((k & 511)/512) * exp(r), with 2^(j/512) from a table of
  *    double-doubles, each correctly rounded, computed at module load on BigInt.
  * 3. exp(r) - 1 by its Taylor series to degree 8 (the first term left out is below 2^-113), in
@@ -20,9 +21,11 @@
  * Relative error: below 2^-104.5 (the tests' bound against decimal.js at 60 digits; the largest
  * seen is 2^-105.1).
  *
- * Special cases: d = -Infinity and d < -1.4e9 give exactly 0 (hi = lo = 0, exp2 = 0): the value
- * would be below 2^-2^31. NaN gives NaN. d = 0 gives exactly 1. Arguments above 2^18 are not
- * supported (the oracle only needs d <= 0 and, in its Newton steps for log, d <= 13).
+ * Special cases: d = -Infinity, and d whose exp2 would be below -2^31 (d < -2^31 ln 2 -
+ * (ln 2)/1024 = -1488522235.9105: values below 2^(-2^31 - 1/1024)), give exactly 0 (hi = lo =
+ * 0, exp2 = 0): exp2 is an Int32 wherever it is stored. NaN gives NaN. d = 0 gives exactly 1.
+ * Arguments above 2^18 are not supported (the oracle only needs d <= 0 and, in its Newton steps
+ * for log, d <= 13).
  */
 
 import { DD, twoSum } from './double-double.js';
@@ -35,8 +38,15 @@ export class ScaledDD {
   exp2 = 0;
 }
 
-/** Below this argument exp is returned as 0: 2^exp2 would not fit an Int32. */
-export const EXP_DD_MIN_ARGUMENT = -1.4e9;
+/** The smallest exp2 of a nonzero result: -2^31, the least Int32. */
+export const EXP_DD_MIN_EXP2 = -(2 ** 31);
+
+/**
+ * Below this argument exp is returned as 0 at once: -2^31 ln 2 - (ln 2)/1024 = -1488522235.9105
+ * rounded down to an integer, so that every argument whose exp2 is representable lies above it.
+ * Between the two, the reduction's exponent decides (slowReduction).
+ */
+export const EXP_DD_MIN_ARGUMENT = -1488522236;
 
 /** Table size: 2^(j/512), j = 0..511. */
 const TABLE_BITS = 9;
@@ -225,14 +235,22 @@ export function expDD(out: ScaledDD, dHi: number, dLo: number): void {
   slowReduction(out, dHi, dLo);
 }
 
-/** The reduction of step 1 on BigInt, for 2^18 < |d| <= 1.4e9. */
+/** The reduction of step 1 on BigInt, for 2^18 < |d| <= 2^31 ln 2. */
 function slowReduction(out: ScaledDD, dHi: number, dLo: number): void {
   const bits = 200;
   const d = toFixed(dHi, bits) + toFixed(dLo, bits);
   const k = Math.round(approximate(d, bits) * N_OVER_LN2);
+  const j = k - TABLE_SIZE * Math.floor(k / TABLE_SIZE);
+  const exp2 = (k - j) / TABLE_SIZE;
+  if (exp2 < EXP_DD_MIN_EXP2) {
+    // d < -2^31 ln 2 - (ln 2)/1024: the value is below 2^(-2^31 - 1/1024), exp2 below the Int32s.
+    out.hi = 0;
+    out.lo = 0;
+    out.exp2 = 0;
+    return;
+  }
   const r = d - BigInt(k) * ln2Fixed(bits - TABLE_BITS);
   fixedToDD(holder, r, bits);
-  const j = k - TABLE_SIZE * Math.floor(k / TABLE_SIZE);
   expReduced(out, j, holder.hi, holder.lo);
-  out.exp2 = (k - j) / TABLE_SIZE;
+  out.exp2 = exp2;
 }

@@ -43,8 +43,9 @@
  * Limits:
  * - If x_j - m overflows float64 (|x_j - m| > 1.8e308, possible only for float64 rows), the
  *   exact logSoftmax_j is beyond float64's range: it is given as -Infinity, softmax_j as 0.
- * - softmax_j below 2^(-2^31) (x_j - m < -1.4e9) is given as 0, and such terms are left out of
- *   s' (so L and LSE are exact there when they are the only other terms: LSE = m).
+ * - softmax_j below 2^(-2^31) (x_j - m < -2^31 ln 2 = -1.4885e9; expDD) is given as 0, and
+ *   such terms are left out of s' (so L and LSE are exact there when they are the only other
+ *   terms: LSE = m). Above it every value keeps its exponent, down to exp2 = -2^31.
  * - LSE computed in BigInt (a cancellation) keeps its 2^-100 only down to |LSE| = 2^-2300
  *   (lse-precise.ts), far below anything a row of float64 logits can reach in practice.
  *
@@ -73,8 +74,10 @@ const LSE_TARGET = 2 ** -101.5;
 
 /**
  * Terms t_j below 2^TINY_EXPONENT go to a second accumulator scaled by 2^TINY_SCALE (their low
- * words would be subnormal), down to 2^TINY_FLOOR; what is below is negligible beside an s' of
- * 2^-900 or more, and when s' is smaller everything is summed again (step 3).
+ * words would be subnormal), down to 2^TINY_FLOOR. That floor loses nothing: this accumulator
+ * is only used when s' >= 2^-900, where K terms below 2^-2100 add less than K 2^-1200 to s'
+ * relative; when s' is smaller, every term is summed again from its own exponent (scaledOthers),
+ * whatever its size.
  */
 const TINY_EXPONENT = -968;
 const TINY_SCALE = 1100;

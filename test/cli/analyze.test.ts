@@ -77,6 +77,16 @@ describe('analyze: JSON report', () => {
     expect(report.inputs[0].path).toBe('<stdin>');
     expect(result(report, 'softmax', 'float16', 'naive').wrong.nan).toBe(2);
   });
+
+  test('an exact value below float64\'s range: log-softmax of [1500, 0, 0] has maxRel 1 and maxUlp 0, and --max-rel sees it', async () => {
+    // At the maximum, -log(1 + 2e^-1500) = -7.2e-652 rounds to -0 in float64: the computed 0 is
+    // correctly rounded (0 ulps) and wrong by all of the value (relative error 1).
+    const args = ['analyze', '-f', 'log-softmax', '-d', 'f64', '-a', 'max-shift', '--format', 'json'];
+    const { status, stdout } = await runCli(args, { stdin: '1500,0,0\n' });
+    expect(status).toBe(0);
+    expect(result(JSON.parse(stdout), 'log-softmax', 'float64', 'max-shift').errors).toMatchObject({ count: 3, maxRel: 1, maxUlp: 0, maxAbs: 0 });
+    expect((await runCli([...args, '--max-rel', '0.5'], { stdin: '1500,0,0\n' })).status).toBe(1);
+  });
 });
 
 describe('analyze: checks and exit codes', () => {

@@ -104,7 +104,20 @@ describe('expDD', () => {
     }
   });
 
-  it('exp(0) = 1 exactly; -Infinity and below -1.4e9 give 0; NaN gives NaN; above 2^18 throws', () => {
+  it('exp2 reaches -2^31 and no further: 2^31 ln 2 = 1488522235.9098 (mpmath), and k = round(d 512 / ln 2) crosses -2^40 - 1/2 at d = -1488522235.9105', () => {
+    // d 512 / ln 2 + 2^40 = -0.158 at d = -1488522235.91: k = -2^40, exp2 = -2^31, hi = 2^-0.0003.
+    checkExp(-1488522235.91, 0);
+    expect(out.exp2).toBe(-(2 ** 31));
+    // -0.897 at d = -1488522235.911: k = -2^40 - 1, exp2 would be -2^31 - 1.
+    expDD(out, -1488522235.911, 0);
+    expect([out.hi, out.lo, out.exp2]).toEqual([0, 0, 0]);
+    checkExp(-1488522235, 0);
+    expect(out.exp2).toBe(-2147483647);
+    checkExp(-1.45e9, 0);
+    expect(out.exp2).toBe(-2091907810); // 1.45e9 / ln 2 = 2091907809.29
+  });
+
+  it('exp(0) = 1 exactly; -Infinity and below -2^31 ln 2 give 0; NaN gives NaN; above 2^18 throws', () => {
     expDD(out, 0, 0);
     expect([out.hi, out.lo, out.exp2]).toEqual([1, 0, 0]);
     expDD(out, -Infinity, 0);

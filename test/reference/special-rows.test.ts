@@ -265,7 +265,27 @@ describe('values below float64 range', () => {
     checkRow(row, values);
   });
 
-  it('x_j - m below -1.4e9: softmax 0 (it would be below 2^(-2^31)), logSoftmax exact', () => {
+  it('the floor 2^(-2^31): [0, -1488522235] and [1488522112, 0] (float32) keep their exponents (down to -2^31 + 1), [0, -1488522236] is 0', () => {
+    // e^-1488522235 = 2^(-1488522235 / ln 2) = 2^-2147483646.687 (2^31 ln 2 = 1488522235.9098,
+    // mpmath): hi = 2^0.313 = 1.24 at exp2 = -2147483647. LSE = log1p of it = it, to 2^-2^31.
+    const row = checked([0, -1488522235]);
+    expect(row.softmaxExp2[1]).toBe(-2147483647);
+    expect(row.softmaxHi[1]).toBeCloseTo(2 ** 0.3125, 2);
+    expect(row.lseExp2).toBe(-2147483647);
+    expect(row.logSoftmaxExp2[0]).toBe(-2147483647);
+    expect(row.logSoftmaxHi[0]).toBe(-row.lseHi);
+    // The largest float32 spread below the threshold: 1488522112 / ln 2 = 2147483469.24.
+    const float32 = checked([1488522112, 0]);
+    expect(float32.logSoftmaxExp2[0]).toBe(-2147483470);
+    expect(float32.softmaxExp2[1]).toBe(-2147483470);
+    // e^-1488522236 = 2^-2147483648.13, below the floor: softmax 0 and LSE exactly 0.
+    const below = computed([0, -1488522236]);
+    expect([below.softmaxHi[1], below.softmaxLo[1], below.softmaxExp2[1]]).toEqual([0, 0, 0]);
+    expect([below.lseHi, below.lseLo, below.lseExp2]).toEqual([0, 0, 0]);
+    expect(below.logSoftmaxHi[1]).toBe(-1488522236);
+  });
+
+  it('x_j - m below -2^31 ln 2: softmax 0 (it would be below 2^(-2^31)), logSoftmax exact', () => {
     const row = computed([0, -2e9]);
     expect(row.softmaxHi[1]).toBe(0);
     expect(row.softmaxExp2[1]).toBe(0);
