@@ -148,7 +148,7 @@ describe('the figures of [1500, 0, 0], by hand', () => {
       analysis.addRow(Float64Array.of(1500, 0, 0), 3, 0, 1);
       const [result] = analysis.summary().results;
       expect(result.errors).toMatchObject({ count: 3, maxRel: 1, maxUlp: 0, maxAbs: 0 });
-      expect(result.wrong).toEqual({ nan: 0, inf: 0, zero: 0 });
+      expect(result.wrong).toEqual({ nan: 0, inf: 0, zero: 0, factor2: 0 });
     });
   }
 
