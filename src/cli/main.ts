@@ -318,5 +318,8 @@ export async function main(argv: string[]): Promise<void> {
     // Any other failure reaches the write that failed (Output), which reports it in one line,
     // status 2; rethrowing here would end the run with a stack trace and status 1.
   });
+  // A failing stderr (2>/dev/full) has nowhere to report to: the run keeps the status it earns
+  // (2 for the error it was writing) instead of dying with an unhandled 'error' event and status 1.
+  process.stderr.on('error', () => {});
   process.exitCode = await run(argv);
 }

@@ -94,6 +94,11 @@ class NpySink implements ValuesSink {
   async row(values: Float64Array, count: number): Promise<void> {
     if (this.columns < 0) this.columns = count;
     if (this.used + count * this.itemSize > this.buffer.length) await this.flush();
+    if (count * this.itemSize > this.buffer.length) {
+      // A row longer than the buffer (K > 131072 in float64): grow it to hold one row.
+      this.buffer = new Uint8Array(count * this.itemSize);
+      this.view = new DataView(this.buffer.buffer);
+    }
     for (let i = 0; i < count; i++) {
       const at = this.used + i * this.itemSize;
       if (this.itemSize === 8) this.view.setFloat64(at, values[i], true);

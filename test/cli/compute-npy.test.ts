@@ -66,6 +66,19 @@ describe('compute -o FILE.npy', () => {
     expect(npy.values.every(Number.isFinite)).toBe(true);
   });
 
+  test('a row longer than the write buffer (K = 140000 in float64: 1.1 MB) is written whole (was a RangeError, exit 70)', async () => {
+    // softmax of K equal logits is 1/K in every position; float64 max-shift: exp(0) = 1, the sum
+    // K exactly, 1/K correctly rounded.
+    const K = 140000;
+    const path = join(dir, 'wide.npy');
+    const written = await runCli(['compute', '-f', 'softmax', '-d', 'f64', '-o', path], { stdin: `${new Array(K).fill('3').join(',')}\n${new Array(K).fill('3').join(',')}\n` });
+    expect(written).toMatchObject({ status: 0, stderr: '' });
+    const npy = readNpy(path);
+    expect(npy.shape).toEqual([2, K]);
+    expect(npy.values.length).toBe(2 * K);
+    expect(npy.values.every((v) => v === 1 / K)).toBe(true);
+  });
+
   test('logsumexp gives a 1-D array; NaN survives', async () => {
     const path = join(dir, 'lse.npy');
     await runCli(['compute', '-f', 'logsumexp', '-d', 'f64', '-o', path], { stdin: '0,0\n1,nan\n' });

@@ -115,6 +115,11 @@ describe('the bin', () => {
       expect(result.status).toBe(2);
     });
 
+    test('stderr that cannot be written (2>/dev/full) keeps the error\'s status 2, not 1', () => {
+      const result = shell(`"${process.execPath}" ${BIN} analyze no-such-file.csv 2>/dev/full`);
+      expect(result.status).toBe(2);
+    });
+
     test.each(COMMANDS)('%s into a pipe its reader closed first: exit 0, nothing on stderr', async (_name, args) => {
       const child = spawn('bash', ['-c', `exec "${process.execPath}" ${BIN} ${args}`], { stdio: ['ignore', 'pipe', 'pipe'] });
       // The read end is closed before node has even started: its first write gets EPIPE.
