@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import type { Report } from '../report/report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderTable } from '../render/table.js';
 import { useColor } from './color.js';
-import { Output, writeFailure, type CliIO } from './io.js';
+import { Output, type CliIO } from './io.js';
+import { openOutputFile } from './output-file.js';
 
 export type ReportFormat = 'table' | 'json' | 'markdown';
 
@@ -18,9 +18,14 @@ export async function emitReport(report: Report, format: ReportFormat, output: s
         ? renderMarkdown(report, details)
         : renderTable(report, { color: !toFile && useColor(io), details });
   if (!toFile) return new Output(io.stdout, 'the report').write(text);
+  // As compute -o: a regular file is replaced only once the report is whole (a full disk leaves
+  // the old one), a pipe or device is written in place.
+  const file = await openOutputFile(output, 'the report', false);
   try {
-    writeFileSync(output, text);
+    await file.write(new TextEncoder().encode(text));
+    await file.commit();
   } catch (error) {
-    throw writeFailure('the report', output, error);
+    await file.abort();
+    throw error;
   }
 }

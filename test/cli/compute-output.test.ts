@@ -171,3 +171,27 @@ describe('compute -o onto a character device (made with mknod)', () => {
     expect(readdirSync(dir)).toEqual(['full']);
   });
 });
+
+describe('analyze -o, like compute -o', () => {
+  test('onto a named pipe: the report goes into the pipe, which stays a pipe', async () => {
+    const dir = scratchDir('report-fifo');
+    const fifo = mkfifo(join(dir, 'report.json'));
+    const reader = readPipe(fifo);
+    const result = await runCli(['analyze', '--input-format', 'csv', '-d', 'f32', '--format', 'json', '-o', fifo], { stdin: INPUT });
+    expect(result).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(JSON.parse((await reader.bytes).toString()).inputs[0].rows).toBe(3);
+  });
+
+  test('onto a regular file: replaced whole by a rename (a new inode), no partial file left', async () => {
+    const dir = scratchDir('report-file');
+    const path = join(dir, 'report.json');
+    writeFileSync(path, 'old');
+    const before = statSync(path).ino;
+    const result = await runCli(['analyze', '--input-format', 'csv', '-d', 'f32', '--format', 'json', '-o', path], { stdin: INPUT });
+    expect(result.status).toBe(0);
+    expect(statSync(path).ino).not.toBe(before);
+    expect(JSON.parse(readFileSync(path, 'utf8')).inputs[0].rows).toBe(3);
+    expect(partials(dir)).toEqual([]);
+  });
+});
