@@ -1,5 +1,5 @@
 // Text shared by the table and Markdown renderers: how a figure or a verdict cell reads.
-import { describeRow } from '../report/findings.js';
+import { describeRow, maskedOutput } from '../report/findings.js';
 import type { ResultReport } from '../report/report.js';
 
 export function formatFigure(value: number | null | undefined): string {
@@ -29,7 +29,7 @@ export function cellFigure(result: ResultReport): string {
 export const VERDICT_WORD = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
 
 /** The columns of the details table (table and Markdown), and one result's cells. */
-export const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips'];
+export const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips', 'masked'];
 
 export function detailCells(r: ResultReport): string[] {
   return [
@@ -53,5 +53,6 @@ export function detailCells(r: ResultReport): string[] {
     describeRow(r.errors.worstRow),
     formatFigure(r.softmax?.maxSumDev),
     r.softmax ? String(r.softmax.argmaxFlips) : '-',
+    r.masked.rows === 0 ? '-' : `${maskedOutput(r)} (${r.masked.rows}r)`,
   ];
 }

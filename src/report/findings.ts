@@ -155,7 +155,8 @@ export function maskedLines(input: InputReport): string[] {
   return [head, ...lines.map((line) => `  ${line}`), '  to fail CI on these: --fail-on masked-nan (or masked-zero, masked-uniform)'];
 }
 
-function maskedOutput(r: ResultReport): string {
+/** What a result outputs on fully masked rows, in a word: NaN, some NaN, uniform, 0, -Inf, +Inf or mixed. */
+export function maskedOutput(r: ResultReport): string {
   const m = r.masked;
   if (m.nan > 0) return m.nan === m.nan + m.zero + m.negInf + m.posInf + m.finite ? 'NaN' : 'some NaN';
   if (m.uniformRows === m.rows) return 'uniform';

@@ -103,6 +103,12 @@ describe('fully masked rows are visible to CI (defect 8)', () => {
     expect(markdown.stdout).toContain('**Masked rows:** 2 fully masked rows (every logit -Inf; first: row 1, line 2) give:\n\n- softmax: NaN (naive)\n');
   });
 
+  test('--details shows each result\'s output on masked rows', async () => {
+    const { stdout } = await runCli(['analyze', '--input-format', 'csv', '-d', 'f32', '-f', 'logsumexp', '-a', 'naive,max-shift', '--details'], { stdin: input });
+    expect(stdout).toMatch(/│ logsumexp │ naive +│ float32 .*│ -Inf \(2r\) +│/);
+    expect(stdout).toMatch(/│ logsumexp │ max-shift +│ float32 .*│ NaN \(2r\) +│/);
+  });
+
   test('uniform outputs on a masked row are counted as such (a kernel that returns 1/K there)', () => {
     const summary = emptyResultSummary('softmax', 'float32', 'naive');
     accumulateMasked(summary, Float64Array.from([0.25, 0.25, 0.25, 0.25]), 4, 7, 9, undefined);
