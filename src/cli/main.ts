@@ -79,6 +79,7 @@ function addInputOptions(command: Command): Command {
     .option('--no-header', 'CSV: the first line is data')
     .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
     .option('--exclude-columns <list>', 'CSV: drop these columns, e.g. an id or label column')
+    .option('--key <name>', 'JSON, JSON Lines: the key of each record object holding its logits (default: logits)')
     .option('--tensor <name>', 'safetensors: the tensor to read (needed when the file holds several)');
 }
 
@@ -125,6 +126,7 @@ interface InputFlags {
   columns?: string;
   excludeColumns?: string;
   tensor?: string;
+  key?: string;
 }
 
 function readOptions(flags: InputFlags): ReadOptions {
@@ -135,6 +137,7 @@ function readOptions(flags: InputFlags): ReadOptions {
     columns: parseColumns(flags.columns),
     excludeColumns: parseColumns(flags.excludeColumns),
     tensor: flags.tensor,
+    key: flags.key,
   };
 }
 

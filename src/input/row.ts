@@ -33,6 +33,8 @@ export interface ReadOptions {
   columns?: string[];
   /** CSV only: drop these columns (same syntax), e.g. an id or label column. */
   excludeColumns?: string[];
+  /** JSON and JSON Lines only: the key of a record object holding its logits. Default 'logits'. */
+  key?: string;
   /** safetensors only: the tensor to read; needed when the file holds several. */
   tensor?: string;
 }

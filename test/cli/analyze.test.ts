@@ -135,6 +135,17 @@ describe('analyze: checks and exit codes', () => {
     expect(bad.stderr).toMatch(/^logitcheck: <stdin>:2:3: /);
   });
 
+  test('--key on CSV or a tensor: a usage error naming the format', async () => {
+    for (const [file, format] of [
+      [DEMO, 'csv'],
+      ['fixtures/tensors/f4_le_3x4.npy', 'npy'],
+      ['fixtures/tensors/single.safetensors', 'safetensors'],
+    ]) {
+      const { status, stdout, stderr } = await runCli(['analyze', file, '--key', 'scores']);
+      expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: '', stderr: `logitcheck: --key applies to JSON and JSON Lines input only, not to ${format}\n` });
+    }
+  });
+
   test('no FILE and stdin a terminal: a usage error, not a hang', async () => {
     const { status, stderr } = await runCli(['analyze'], { stdinIsTTY: true });
     expect(status).toBe(2);

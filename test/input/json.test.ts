@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
 import { readAllRows } from '../../src/input/open/open-rows.js';
-import { expectInputError, infoOf, linesOf, rowsOf } from './helpers.js';
+import type { ReadOptions } from '../../src/input/row.js';
+import { expectInputError, infoOf, inputErrorOf, linesOf, rowsOf } from './helpers.js';
 
 const read = (text: string) => rowsOf(text, {}, 'in.json');
-const errorAt = (text: string, line: number, column: number, problem: string) =>
-  expectInputError(text, { line, column }, problem, {}, 'in.json');
+const errorAt = (text: string, line: number, column: number, problem: string, options: ReadOptions = {}) =>
+  expectInputError(text, { line, column }, problem, options, 'in.json');
 
 describe('JSON: accepted shapes', () => {
   it('an array of arrays: one row per inner array', async () => {
@@ -72,10 +74,10 @@ describe('JSON: errors with their line and column', () => {
     await errorAt('[\n  0x10\n]', 2, 3, "expected a number, got '0x10'");
   });
 
-  it('a missing logits key: at the object', async () => {
-    await errorAt('{"x": [1]}', 1, 1, "object has no 'logits' key");
-    await errorAt('\n  {"x": 1}', 2, 3, "object has no 'logits' key");
-    await errorAt('{}', 1, 1, "object has no 'logits' key");
+  it('a missing logits key: at the object, with the keys it has', async () => {
+    await errorAt('{"x": [1]}', 1, 1, "record 0 has no key 'logits' (keys: x); choose the field with --key NAME");
+    await errorAt('\n  {"x": 1}', 2, 3, "record 0 has no key 'logits' (keys: x)");
+    await errorAt('{}', 1, 1, "record 0 has no key 'logits' (no keys)");
   });
 
   it('a duplicate logits key: at the second one', async () => {
@@ -182,7 +184,7 @@ describe('JSON Lines', () => {
     await errorAtLine('{"logits": [[1,2]]}\n', 1, 13, "expected a number, got '['");
     await errorAtLine('["a"]\n', 1, 2, 'expected a number, got a string');
     await errorAtLine('[]\n', 1, 1, 'empty row (a row needs at least one value)');
-    await errorAtLine('{"x": [1]}\n', 1, 1, "object has no 'logits' key");
+    await errorAtLine('{"x": [1]}\n', 1, 1, "record 0 has no key 'logits' (keys: x)");
     await errorAtLine('7\n', 1, 1, "expected '[' or '{'");
   });
 
@@ -198,5 +200,62 @@ describe('JSON Lines', () => {
 
   it('reports the format in info', async () => {
     expect((await infoOf('[1]\n', {}, 'x.jsonl')).format).toBe('jsonl');
+  });
+});
+
+describe('--key: the field holding the logits', () => {
+  const scores = { key: 'scores' };
+
+  it('reads that key of each record; logits is then an ordinary key, checked for syntax only', async () => {
+    expect(await rowsOf('{"logits": "text", "scores": [1, 2], "label": 1}', scores, 'in.json')).toEqual([[1, 2]]);
+    expect(await rowsOf('{"scores": [[1, 2], [3, 4]]}', scores, 'in.json')).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    const { info, rows } = await readAllRows('in.jsonl', '{"id": 1, "scores": [1, 2]}\n{"scores": [3, 4], "logits": null}\n', scores);
+    expect(info.format).toBe('jsonl');
+    expect(rows.map((row) => [row.line, ...row.values])).toEqual([
+      [1, 1, 2],
+      [2, 3, 4],
+    ]);
+  });
+
+  it('a key written with escapes, and one that is not a plain name', async () => {
+    expect(await rowsOf('{"s\\u00e9": [1]}', { key: 'sé' }, 'in.json')).toEqual([[1]]);
+    expect(await rowsOf('{"out put/0": [1]}', { key: 'out put/0' }, 'in.json')).toEqual([[1]]);
+  });
+
+  it('a record without the key: its record number, line and column, the keys it has and the fix', async () => {
+    const eval3 = '{"logits": [1, 2], "id": "a"}\n{"logits": [3, 4], "id": "b"}\n{"scores": [5, 6], "label": 1, "id": "c"}\n';
+    expect((await inputErrorOf(eval3, {}, 'eval.jsonl')).message).toBe(
+      "eval.jsonl:3:1: record 2 has no key 'logits' (keys: scores, label, id); choose the field with --key NAME",
+    );
+    expect((await inputErrorOf('[1, 2]\n  {"logits": [1, 2]}\n', scores, 'eval.jsonl')).message).toBe(
+      "eval.jsonl:2:3: record 1 has no key 'scores' (keys: logits); choose the field with --key NAME",
+    );
+  });
+
+  it('the keys listed: the first 10 distinct ones, then how many more; odd ones quoted', async () => {
+    const many = `{${Array.from({ length: 13 }, (_, i) => `"k${i}": ${i}`).join(', ')}, "k0": 0}`;
+    await expectInputError(many, { line: 1, column: 1 }, "(keys: k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 and 3 more)", {}, 'in.json');
+    await expectInputError('{"a b": 1, "\\n": 2, "x.y-z_1": 3}', { line: 1, column: 1 }, "(keys: 'a b', '\\n', x.y-z_1)", {}, 'in.json');
+  });
+
+  it('a duplicate of the key, and the key holding something else than an array', async () => {
+    await errorAt('{"scores": [1], "scores": [2]}', 1, 17, "duplicate key 'scores'", scores);
+    await errorAt('{"scores": 5}', 1, 12, "expected an array for 'scores', got '5'", scores);
+  });
+
+  it('a long key is compared whole: a key in the file that only begins like it is another key', async () => {
+    const key = 'k'.repeat(1024);
+    expect(await rowsOf(`{"${key}": [1]}`, { key }, 'in.json')).toEqual([[1]]);
+    await errorAt(`{"${key}k": [1]}`, 1, 1, `record 0 has no key '${key}'`, { key });
+    await expect(readAllRows('in.json', '[1]', { key: key + 'k' })).rejects.toThrow(new UsageError('--key: a key longer than 1024 characters is not supported'));
+  });
+
+  it('on CSV: a usage error, not an ignored flag', async () => {
+    await expect(readAllRows('in.csv', '1,2\n', scores)).rejects.toThrow(new UsageError('--key applies to JSON and JSON Lines input only, not to csv'));
+    // sniffed as CSV from its first characters
+    await expect(readAllRows('<stdin>', '1,2\n', scores)).rejects.toThrow(new UsageError('--key applies to JSON and JSON Lines input only, not to csv'));
   });
 });

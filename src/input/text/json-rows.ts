@@ -2,8 +2,8 @@
 // by one, so only the row being read is held, never the document.
 //
 // Accepted shapes: JSON: [[...], [...]] (rows), [...] (one row), {"logits": either of those}
-// (other keys are checked for syntax and ignored). JSON Lines: per line, [...] or
-// {"logits": [...]}. Numbers use the same grammar as CSV fields (number-token.ts), which
+// (other keys are checked for syntax and ignored; --key names another key than "logits"). JSON
+// Lines: per line, [...] or {"logits": [...]}; each line is a record, numbered from 0. Numbers use the same grammar as CSV fields (number-token.ts), which
 // includes standard JSON numbers and Python's NaN, Infinity and -Infinity.
 //
 // In 'auto' mode (format sniffed, input starts with '[' or '{') the first value is read as
@@ -17,7 +17,13 @@ import { JsonTokenizer, type JsonTokenKind, type JsonTokenSink } from './json-to
 import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
 import { FLAG } from '../option-flags.js';
-import type { InputInfo } from '../row.js';
+import type { InputInfo, ReadOptions } from '../row.js';
+
+/** The key of a record's logits when --key is not given. */
+export const DEFAULT_KEY = 'logits';
+
+/** Keys a missing-key error lists, at most. */
+const LISTED_KEYS = 10;
 
 export type JsonMode = 'json' | 'jsonl' | 'auto';
 
@@ -34,13 +40,16 @@ interface ArrayFrame {
 
 interface ObjectFrame {
   kind: 'object';
-  /** record: the object that must hold 'logits'; skip: inside a value that is ignored. */
+  /** record: the object that must hold the logits key; skip: inside a value that is ignored. */
   role: 'record' | 'skip';
   state: 'first-key' | 'key' | 'colon' | 'value' | 'after';
   line: number;
   column: number;
   keyIsLogits: boolean;
   sawLogits: boolean;
+  /** A record's first LISTED_KEYS distinct keys, and how many distinct keys it has (for the missing-key error). */
+  keys: string[];
+  keyCount: number;
 }
 
 type Frame = ArrayFrame | ObjectFrame;
@@ -74,6 +83,18 @@ function describe(kind: JsonTokenKind, text: string): string {
   }
 }
 
+/** A record's keys for an error message: "keys: a, b" (the first LISTED_KEYS, then how many more). */
+function listKeys(frame: ObjectFrame): string {
+  if (frame.keyCount === 0) return 'no keys';
+  const more = frame.keyCount - frame.keys.length;
+  return `keys: ${frame.keys.map(shownKey).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** A key as listed: as it is when it is a plain name, else quoted with escapes (so the message stays one line). */
+function shownKey(key: string): string {
+  return /^[\w.-]+$/.test(key) ? key : quoteToken(key);
+}
+
 /** Literals allowed in ignored values: JSON's own, and anything that reads as a number here. */
 function isLiteral(word: string): boolean {
   return word === 'true' || word === 'false' || word === 'null' || parseLogit(word) !== undefined;
@@ -100,6 +121,11 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   private rowColumn = 0;
   private extraValue: { line: number; column: number } | undefined;
 
+  /** The key of a record's logits (--key). */
+  private readonly key: string;
+  /** 0-based index of the current top-level value: a JSON Lines line, or the one JSON document. */
+  private recordIndex = -1;
+
   /** Whether the format was guessed (then a hint about JSON Lines must not suggest renaming). */
   private readonly sniffed: boolean;
 
@@ -107,7 +133,9 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     private readonly file: string,
     private mode: JsonMode,
     private readonly rows: RowBatcher,
+    options: Pick<ReadOptions, 'key'> = {},
   ) {
+    this.key = options.key ?? DEFAULT_KEY;
     this.tokenizer = new JsonTokenizer(file, this);
     this.sniffed = mode === 'auto';
   }
@@ -187,7 +215,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
         throw this.error(line, column, `expected the end of the line after the row, got ${describe(kind, text)} (JSON Lines holds one row per line)`);
       }
       const hint = this.sniffed
-        ? " (JSON Lines would need one row per line: an array of numbers, or an object with a 'logits' array)"
+        ? ` (JSON Lines would need one row per line: an array of numbers, or an object with a '${this.key}' array)`
         : ` (for JSON Lines, name the file .jsonl or use ${FLAG.format} jsonl)`;
       this.decide('json');
       throw this.error(line, column, `unexpected ${describe(kind, text)} after the end of the JSON document${hint}`);
@@ -204,12 +232,13 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     }
     this.pendingBlankLine = 0;
     this.sawValue = true;
+    this.recordIndex++;
     if (kind === 'punct' && text === '[') {
       this.openArray(this.mode === 'jsonl' ? 'row' : 'holder', line, column);
     } else if (kind === 'punct' && text === '{') {
-      this.stack.push({ kind: 'object', role: 'record', state: 'first-key', line, column, keyIsLogits: false, sawLogits: false });
+      this.openObject('record', line, column);
     } else {
-      throw this.error(line, column, `expected '[' or '{' (an array of logits, or an object with a 'logits' key), got ${describe(kind, text)}`);
+      throw this.error(line, column, `expected '[' or '{' (an array of logits, or an object with a '${this.key}' key), got ${describe(kind, text)}`);
     }
   }
 
@@ -262,8 +291,9 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       case 'first-key':
       case 'key':
         if (kind === 'string') {
-          frame.keyIsLogits = frame.role === 'record' && text === 'logits';
-          if (frame.keyIsLogits && frame.sawLogits) throw this.error(line, column, "duplicate key 'logits'");
+          if (frame.role === 'record') this.noteKey(frame, text);
+          frame.keyIsLogits = frame.role === 'record' && text === this.key;
+          if (frame.keyIsLogits && frame.sawLogits) throw this.error(line, column, `duplicate key '${this.key}'`);
           frame.state = 'colon';
         } else if (frame.state === 'first-key' && punct === '}') {
           this.closeObject(frame);
@@ -280,7 +310,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
         frame.state = 'after';
         if (!frame.keyIsLogits) return this.skipValue(kind, text, line, column);
         frame.sawLogits = true;
-        if (punct !== '[') throw this.error(line, column, `expected an array for 'logits', got ${describe(kind, text)}`);
+        if (punct !== '[') throw this.error(line, column, `expected an array for '${this.key}', got ${describe(kind, text)}`);
         this.openArray(this.mode === 'jsonl' ? 'row' : 'holder', line, column);
         return;
       case 'after':
@@ -294,9 +324,8 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   /** A value that is not logits: checked for syntax only. */
   private skipValue(kind: JsonTokenKind, text: string, line: number, column: number): void {
     if (kind === 'punct' && text === '[') this.openArray('skip', line, column);
-    else if (kind === 'punct' && text === '{') {
-      this.stack.push({ kind: 'object', role: 'skip', state: 'first-key', line, column, keyIsLogits: false, sawLogits: false });
-    } else if (kind === 'word') {
+    else if (kind === 'punct' && text === '{') this.openObject('skip', line, column);
+    else if (kind === 'word') {
       if (!isLiteral(text)) throw this.error(line, column, `expected a JSON value, got ${quoteToken(text)}`);
     } else if (kind !== 'string') {
       throw this.error(line, column, `expected a value, got ${describe(kind, text)}`);
@@ -316,10 +345,20 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     if (this.stack.length === 0) this.topState = 'done';
   }
 
+  private openObject(role: ObjectFrame['role'], line: number, column: number): void {
+    this.stack.push({ kind: 'object', role, state: 'first-key', line, column, keyIsLogits: false, sawLogits: false, keys: [], keyCount: 0 });
+  }
+
+  private noteKey(frame: ObjectFrame, key: string): void {
+    if (frame.keys.includes(key)) return;
+    frame.keyCount++;
+    if (frame.keys.length < LISTED_KEYS) frame.keys.push(key);
+  }
+
   private closeObject(frame: ObjectFrame): void {
     this.stack.pop();
     if (frame.role === 'record' && !frame.sawLogits) {
-      throw this.error(frame.line, frame.column, "object has no 'logits' key");
+      throw this.error(frame.line, frame.column, `record ${this.recordIndex} has no key '${this.key}' (${listKeys(frame)}); choose the field with ${FLAG.key} NAME`);
     }
     if (this.stack.length === 0) this.topState = 'done';
   }
