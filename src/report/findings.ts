@@ -13,10 +13,23 @@ export interface Finding {
   message: string;
 }
 
+/**
+ * Where a row is, in words: `row 12, line 14`; a row of a JSON record holding several rows by its
+ * record and position, as the user would find it (`record 3, position 7, line 4`); then its id
+ * when it has one (`row 12, line 14, id 'img_0412'`).
+ */
 export function describeRow(ref: RowRef | null): string {
   if (ref === null) return '';
-  const where = ref.line === null ? `row ${ref.row}` : `row ${ref.row}, line ${ref.line}`;
+  const parts = [ref.record === undefined ? `row ${ref.row}` : ref.position === undefined ? `record ${ref.record}` : `record ${ref.record}, position ${ref.position}`];
+  if (ref.line !== null) parts.push(`line ${ref.line}`);
+  if (ref.id !== undefined) parts.push(`id ${quoteId(ref.id)}`);
+  const where = parts.join(', ');
   return ref.shard === undefined ? where : `${ref.shard} ${where}`;
+}
+
+/** An id in single quotes, control characters escaped so the description stays on one line. */
+function quoteId(id: string): string {
+  return `'${JSON.stringify(id).slice(1, -1).replace(/\\"/g, '"')}'`;
 }
 
 interface Kind {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { readAllRows } from '../../src/input/open/open-rows.js';
 import type { ReadOptions } from '../../src/input/row.js';
-import { expectInputError, infoOf, inputErrorOf, linesOf, rowsOf } from './helpers.js';
+import { expectInputError, infoOf, inputErrorOf, labelledRowsOf, linesOf, rowsOf } from './helpers.js';
 
 const read = (text: string) => rowsOf(text, {}, 'in.json');
 const errorAt = (text: string, line: number, column: number, problem: string, options: ReadOptions = {}) =>
@@ -105,11 +105,16 @@ describe('JSON: errors with their line and column', () => {
     await errorAt('   \n  ', 2, 3, 'no data rows');
   });
 
-  it('nesting other than rows of numbers', async () => {
-    await errorAt('[[[1]]]', 1, 3, "expected a number, got '['");
-    await errorAt('[[1], 2]', 1, 7, "expected '[' (the next row), got '2'");
+  it('nesting other than records of rows of numbers', async () => {
+    await errorAt('[[[[1]]]]', 1, 4, "expected a number, got '[' (a record holds one row [...] or a list of rows [[...], ...], nothing deeper)");
+    await errorAt('{"logits": [[[1]]]}', 1, 14, "expected a number, got '[' (a record holds one row");
+    await errorAt('[[1], 2]', 1, 7, "expected '[' or '{' (the next record), got '2'");
     await errorAt('[1, [2]]', 1, 5, "expected a number, got '['");
-    await errorAt('[{"logits": [1]}]', 1, 2, "expected a number or '[' (a row), got '{'");
+    await errorAt('[[[1], 2]]', 1, 8, "expected '[' (the next row), got '2'");
+    await errorAt('[{"logits": [{"a": 1}]}]', 1, 14, "expected a number or '[' (a row), got '{'");
+    await errorAt('["a"]', 1, 2, 'expected a number, got a string');
+    await errorAt('[true, 1]', 1, 2, "expected a number, got 'true'");
+    await errorAt('[:]', 1, 2, "expected a number, '[' or '{' (a record), got ':'");
     await errorAt('"abc"', 1, 1, "expected '[' or '{'");
     await errorAt('42', 1, 1, "expected '[' or '{'");
   });
@@ -172,16 +177,16 @@ describe('JSON Lines', () => {
   });
 
   it('a row spread over lines', async () => {
-    await errorAtLine('[1,\n2]\n', 1, 4, 'the line ends inside a JSON Lines row; expected a value');
+    await errorAtLine('[1,\n2]\n', 1, 4, 'the line ends inside a JSON Lines record; expected a value');
   });
 
   it('two values on one line', async () => {
-    await errorAtLine('[1] [2]\n', 1, 5, "expected the end of the line after the row, got '['");
+    await errorAtLine('[1] [2]\n', 1, 5, "expected the end of the line after the record, got '[' (JSON Lines holds one record per line)");
   });
 
-  it('rows must be flat arrays of numbers', async () => {
-    await errorAtLine('[[1,2]]\n', 1, 2, "expected a number, got '['");
-    await errorAtLine('{"logits": [[1,2]]}\n', 1, 13, "expected a number, got '['");
+  it('records hold rows of numbers, nothing deeper', async () => {
+    await errorAtLine('[[[1,2]]]\n', 1, 3, "expected a number, got '[' (a record holds one row [...] or a list of rows [[...], ...], nothing deeper)");
+    await errorAtLine('{"logits": [[[1,2]]]}\n', 1, 14, "expected a number, got '[' (a record holds");
     await errorAtLine('["a"]\n', 1, 2, 'expected a number, got a string');
     await errorAtLine('[]\n', 1, 1, 'empty row (a row needs at least one value)');
     await errorAtLine('{"x": [1]}\n', 1, 1, "record 0 has no key 'logits' (keys: x)");
@@ -257,5 +262,84 @@ describe('--key: the field holding the logits', () => {
     await expect(readAllRows('in.csv', '1,2\n', scores)).rejects.toThrow(new UsageError('--key applies to JSON and JSON Lines input only, not to csv'));
     // sniffed as CSV from its first characters
     await expect(readAllRows('<stdin>', '1,2\n', scores)).rejects.toThrow(new UsageError('--key applies to JSON and JSON Lines input only, not to csv'));
+  });
+});
+
+describe('records holding lists of rows (per-token logits)', () => {
+  it('JSON Lines: each row with its record (the line, from 0) and its position in it', async () => {
+    const text = '{"logits": [[1, 2], [3, 4]]}\n{"logits": [[5, 6]]}\n[[7, 8], [9, 10], [11, 12]]\n';
+    expect(await infoOf(text, {}, 'in.jsonl')).toEqual({ name: 'in.jsonl', format: 'jsonl', columns: 2 });
+    expect(await labelledRowsOf(text, {}, 'in.jsonl')).toEqual([
+      [0, 1, { record: 0, position: 0 }, 1, 2],
+      [1, 1, { record: 0, position: 1 }, 3, 4],
+      [2, 2, { record: 1, position: 0 }, 5, 6],
+      [3, 3, { record: 2, position: 0 }, 7, 8],
+      [4, 3, { record: 2, position: 1 }, 9, 10],
+      [5, 3, { record: 2, position: 2 }, 11, 12],
+    ]);
+  });
+
+  it('a JSON array of records holding lists of rows, pretty-printed: each row on its own line', async () => {
+    expect(await labelledRowsOf('[\n  [[1, 2],\n   [3, 4]],\n  [[5, 6]]\n]\n')).toEqual([
+      [0, 2, { record: 0, position: 0 }, 1, 2],
+      [1, 3, { record: 0, position: 1 }, 3, 4],
+      [2, 4, { record: 1, position: 0 }, 5, 6],
+    ]);
+    expect(await labelledRowsOf('[[[1], [2]]]')).toEqual([
+      [0, 1, { record: 0, position: 0 }, 1],
+      [1, 1, { record: 0, position: 1 }, 2],
+    ]);
+    // One JSON object holding a list of rows is the whole document, and an array of rows a list of
+    // one-row records: the row index says all.
+    expect(await labelledRowsOf('{"logits": [[1], [2]]}')).toEqual([
+      [0, 1, undefined, 1],
+      [1, 1, undefined, 2],
+    ]);
+    expect(await labelledRowsOf('[[1], [2]]')).toEqual([
+      [0, 1, undefined, 1],
+      [1, 1, undefined, 2],
+    ]);
+  });
+
+  it('a JSON array of record objects (pandas orient="records"), holding lists of rows or one row each', async () => {
+    expect(await labelledRowsOf('[{"id": "a", "logits": [[1, 2], [3, 4]]}, {"logits": [[5, 6]], "id": "b"}]')).toEqual([
+      [0, 1, { record: 0, position: 0 }, 1, 2],
+      [1, 1, { record: 0, position: 1 }, 3, 4],
+      [2, 1, { record: 1, position: 0 }, 5, 6],
+    ]);
+    // One row per record: the row index is the record, nothing to add.
+    expect(await labelledRowsOf('[{"logits": [1, 2]},\n {"logits": [3, 4]}]')).toEqual([
+      [0, 1, undefined, 1, 2],
+      [1, 2, undefined, 3, 4],
+    ]);
+  });
+
+  it('every record holds the same: one row, or a list of rows', async () => {
+    const errorIn = (text: string, name: string) => inputErrorOf(text, {}, name).then((error) => error.message);
+    expect(await errorIn('[1, 2]\n[[3, 4]]\n', 'in.jsonl')).toBe(
+      'in.jsonl:2:2: record 1 holds a list of rows [[...], ...], but record 0 (line 1) holds one row [...]; all records must hold the same',
+    );
+    expect(await errorIn('{"logits": [[1, 2]]}\n{"logits": [3, 4]}\n', 'in.jsonl')).toBe(
+      'in.jsonl:2:13: record 1 holds one row [...], but record 0 (line 1) holds a list of rows [[...], ...]; all records must hold the same',
+    );
+    expect(await errorIn('[[[1, 2]], [3, 4]]', 'in.json')).toBe(
+      'in.json:1:13: record 1 holds one row [...], but record 0 (line 1) holds a list of rows [[...], ...]; all records must hold the same',
+    );
+  });
+
+  it('rows of another length, in any record: the record and position, and where', async () => {
+    // Too many: at the first extra value; too few: at the ']' where one is missing.
+    expect((await inputErrorOf('[[1, 2]]\n[[3, 4], [5, 6, 7]]\n', {}, 'in.jsonl')).message).toBe(
+      'in.jsonl:2:17: record 1, position 1: row has 3 values, expected 2 (from line 1)',
+    );
+    expect((await inputErrorOf('[[1, 2], [3]]\n', {}, 'in.jsonl')).message).toBe('in.jsonl:1:12: record 0, position 1: row has 1 value, expected 2 (from line 1)');
+  });
+
+  it('an empty list of rows names the record; an empty row in a list, its record and position', async () => {
+    expect((await inputErrorOf('[[1, 2]]\n{"logits": []}\n', {}, 'in.jsonl')).message).toBe(
+      'in.jsonl:2:12: record 1 has an empty list of rows (a record needs at least one row)',
+    );
+    expect((await inputErrorOf('[[[1]], []]', {}, 'in.json')).message).toBe('in.json:1:9: record 1 has an empty list of rows (a record needs at least one row)');
+    expect((await inputErrorOf('[[1, 2], []]\n', {}, 'in.jsonl')).message).toBe('in.jsonl:1:10: record 0, position 1: empty row (a row needs at least one value)');
   });
 });

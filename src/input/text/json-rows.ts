@@ -1,14 +1,27 @@
 // JSON and JSON Lines tokens to rows of logits, streamed: an array of arrays yields its rows one
 // by one, so only the row being read is held, never the document.
 //
-// Accepted shapes: JSON: [[...], [...]] (rows), [...] (one row), {"logits": either of those}
-// (other keys are checked for syntax and ignored; --key names another key than "logits"). JSON
-// Lines: per line, [...] or {"logits": [...]}; each line is a record, numbered from 0. Numbers use the same grammar as CSV fields (number-token.ts), which
-// includes standard JSON numbers and Python's NaN, Infinity and -Infinity.
+// The input is made of records, numbered from 0: each line of JSON Lines, each element of a JSON
+// array of records, or the one JSON document. A record is one row [...], a list of rows
+// [[...], [...]] (per-token logits), or an object holding either under the key "logits" (--key
+// names another; other keys are checked for syntax and ignored). Every record of an input holds
+// the same (one row, or a list of rows), and deeper nesting is an error. A JSON document is
+//   [...]                     one row
+//   [[...], [...]]            a list of records that are one row each: rows, as exported by tolist()
+//   [[[...], ...], ...]       a list of records holding lists of rows
+//   [{"logits": ...}, ...]    a list of record objects (pandas to_json(orient="records"))
+//   {"logits": ...}           one record object
+// Rows of records holding lists of rows in a JSON array or JSON Lines carry their record and
+// their position in it (RowLabel), for reports; elsewhere the row index says all.
+// Numbers use the same grammar as CSV fields (number-token.ts), which includes standard JSON
+// numbers and Python's NaN, Infinity and -Infinity.
 //
 // In 'auto' mode (format sniffed, input starts with '[' or '{') the first value is read as
 // JSON; if it is one row on one line and another value follows on a later line, the input is
 // JSON Lines. The row is held back until that is known, so info() is right from the first batch.
+// A first value holding several rows is taken for JSON at once, so that a JSON document written
+// on one line (json.dump) streams; JSON Lines whose records hold lists of rows need the .jsonl
+// extension or --input-format jsonl when sniffed.
 
 import { InputError } from '../../errors.js';
 import type { RowBatcher, TextParser } from '../batch.js';
@@ -18,6 +31,7 @@ import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
 import { FLAG } from '../option-flags.js';
 import type { InputInfo, ReadOptions } from '../row.js';
+import type { RowLabel } from '../../metrics/summary.js';
 
 /** The key of a record's logits when --key is not given. */
 export const DEFAULT_KEY = 'logits';
@@ -27,8 +41,27 @@ const LISTED_KEYS = 10;
 
 export type JsonMode = 'json' | 'jsonl' | 'auto';
 
-/** holder: an array that holds rows or is one, not known until its first element. */
-type ArrayRole = 'holder' | 'rows' | 'row' | 'skip';
+/**
+ * holder: a JSON document's top-level array, one row or a list of records, not known until its
+ * first element. records: a list of records. record: an array that is a record (or a record
+ * object's logits), one row or a list of rows, not known until its first element. rows: a list
+ * of rows. row: numbers. skip: inside a value that is ignored.
+ */
+type ArrayRole = 'holder' | 'records' | 'record' | 'rows' | 'row' | 'skip';
+
+/** What every record of an input holds. */
+type RecordShape = 'row' | 'rows';
+
+const SHAPE_WORDS: Record<RecordShape, string> = { row: 'one row [...]', rows: 'a list of rows [[...], ...]' };
+
+/** The record being read. */
+interface RecordState {
+  index: number;
+  /** In a list of records (JSON Lines, a JSON array of records), not the one record of a JSON document. */
+  inSequence: boolean;
+  /** Rows read from it so far: the next row's position. */
+  rows: number;
+}
 
 interface ArrayFrame {
   kind: 'array';
@@ -110,7 +143,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   /** auto: a blank line before the first value, an error if the input turns out to be JSON Lines. */
   private leadingBlankLine = 0;
   /** auto: the first value's row, until we know whether this is JSON or JSON Lines. */
-  private heldRow: { values: Float64Array; line: number } | undefined;
+  private heldRow: { values: Float64Array; line: number; label: RowLabel | undefined } | undefined;
 
   /** K, from the first row (0 before it). */
   private rowLength = 0;
@@ -120,11 +153,17 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   private rowLine = 0;
   private rowColumn = 0;
   private extraValue: { line: number; column: number } | undefined;
+  /** The row's record and position, when its record is one of several holding lists of rows. */
+  private rowLabel: RowLabel | undefined;
 
   /** The key of a record's logits (--key). */
   private readonly key: string;
-  /** 0-based index of the current top-level value: a JSON Lines line, or the one JSON document. */
-  private recordIndex = -1;
+  private record: RecordState = { index: -1, inSequence: false, rows: 0 };
+  /** Records begun so far (the next record's index). */
+  private recordCount = 0;
+  /** What the first record holds, which every record must hold, and where that was seen. */
+  private recordShape: RecordShape | undefined;
+  private recordShapeAt = { record: 0, line: 0 };
 
   /** Whether the format was guessed (then a hint about JSON Lines must not suggest renaming). */
   private readonly sniffed: boolean;
@@ -179,7 +218,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     const frame = this.stack[this.stack.length - 1];
     if (frame !== undefined) {
       if (this.mode === 'jsonl') {
-        throw this.error(line, column, `the line ends inside a JSON Lines row; expected ${expectedIn(frame)}`);
+        throw this.error(line, column, `the line ends inside a JSON Lines record; expected ${expectedIn(frame)}`);
       }
       // A value spread over several lines cannot be a JSON Lines row.
       this.decide('json');
@@ -205,17 +244,17 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       const blank = this.leadingBlankLine || this.pendingBlankLine;
       if (blank !== 0) throw this.blankLineError(blank);
     }
-    if (this.heldRow !== undefined) this.rows.add(this.heldRow.values, this.heldRow.line);
+    if (this.heldRow !== undefined) this.rows.add(this.heldRow.values, this.heldRow.line, this.heldRow.label);
     this.heldRow = undefined;
   }
 
   private topLevel(kind: JsonTokenKind, text: string, line: number, column: number): void {
     if (this.topState === 'done') {
       if (this.mode === 'jsonl') {
-        throw this.error(line, column, `expected the end of the line after the row, got ${describe(kind, text)} (JSON Lines holds one row per line)`);
+        throw this.error(line, column, `expected the end of the line after the record, got ${describe(kind, text)} (JSON Lines holds one record per line)`);
       }
       const hint = this.sniffed
-        ? ` (JSON Lines would need one row per line: an array of numbers, or an object with a '${this.key}' array)`
+        ? ` (if this is JSON Lines, use ${FLAG.format} jsonl: a sniffed input is taken for JSON Lines only when its first line holds one row)`
         : ` (for JSON Lines, name the file .jsonl or use ${FLAG.format} jsonl)`;
       this.decide('json');
       throw this.error(line, column, `unexpected ${describe(kind, text)} after the end of the JSON document${hint}`);
@@ -232,11 +271,11 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     }
     this.pendingBlankLine = 0;
     this.sawValue = true;
-    this.recordIndex++;
-    if (kind === 'punct' && text === '[') {
-      this.openArray(this.mode === 'jsonl' ? 'row' : 'holder', line, column);
-    } else if (kind === 'punct' && text === '{') {
-      this.openObject('record', line, column);
+    if (kind === 'punct' && text === '[' && this.mode !== 'jsonl') {
+      this.beginRecord(false);
+      this.openArray('holder', line, column);
+    } else if (kind === 'punct' && (text === '[' || text === '{')) {
+      this.openRecord(text, line, column, this.mode === 'jsonl');
     } else {
       throw this.error(line, column, `expected '[' or '{' (an array of logits, or an object with a '${this.key}' key), got ${describe(kind, text)}`);
     }
@@ -257,28 +296,39 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     frame.state = 'after';
     switch (frame.role) {
       case 'holder':
+        if (kind === 'word') return this.firstValueOfRow(frame, text, line, column);
+        if (punct === '[' || punct === '{') {
+          frame.role = 'records';
+          this.decide('json'); // several records in one value: not a JSON Lines line
+          this.recordCount = 0; // the holder was not a record after all
+          return this.openRecord(punct, line, column, true);
+        }
+        if (kind === 'string') throw this.error(line, column, 'expected a number, got a string');
+        throw this.error(line, column, `expected a number, '[' or '{' (a record), got ${describe(kind, text)}`);
+      case 'records':
+        if (punct === '[' || punct === '{') this.openRecord(punct, line, column, true);
+        else throw this.error(line, column, `expected '[' or '{' (the next record), got ${describe(kind, text)}`);
+        return;
+      case 'record':
+        if (kind === 'word') return this.firstValueOfRow(frame, text, line, column);
         if (punct === '[') {
           frame.role = 'rows';
-          this.decide('json'); // several rows in one value: not a JSON Lines row
-          this.openArray('row', line, column);
-        } else if (kind === 'word') {
-          frame.role = 'row';
-          this.startRow(frame.line, frame.column);
-          this.addValue(text, line, column);
-        } else if (kind === 'string') {
-          throw this.error(line, column, 'expected a number, got a string');
-        } else {
-          throw this.error(line, column, `expected a number or '[' (a row), got ${describe(kind, text)}`);
+          this.decide('json'); // several rows in the first value: a JSON document (see the top of this file)
+          this.setShape('rows', line, column);
+          return this.openArray('row', line, column);
         }
-        return;
+        if (kind === 'string') throw this.error(line, column, 'expected a number, got a string');
+        throw this.error(line, column, `expected a number or '[' (a row), got ${describe(kind, text)}`);
       case 'rows':
         if (punct === '[') this.openArray('row', line, column);
         else throw this.error(line, column, `expected '[' (the next row), got ${describe(kind, text)}`);
         return;
       case 'row':
-        if (kind === 'word') this.addValue(text, line, column);
-        else throw this.error(line, column, `expected a number, got ${describe(kind, text)}`);
-        return;
+        if (kind === 'word') return this.addValue(text, line, column);
+        if (punct === '[' && this.inListOfRows()) {
+          throw this.error(line, column, `expected a number, got '[' (a record holds ${SHAPE_WORDS.row} or ${SHAPE_WORDS.rows}, nothing deeper)`);
+        }
+        throw this.error(line, column, `expected a number, got ${describe(kind, text)}`);
       case 'skip':
         this.skipValue(kind, text, line, column);
         return;
@@ -311,7 +361,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
         if (!frame.keyIsLogits) return this.skipValue(kind, text, line, column);
         frame.sawLogits = true;
         if (punct !== '[') throw this.error(line, column, `expected an array for '${this.key}', got ${describe(kind, text)}`);
-        this.openArray(this.mode === 'jsonl' ? 'row' : 'holder', line, column);
+        this.openArray('record', line, column);
         return;
       case 'after':
         if (punct === ',') frame.state = 'key';
@@ -340,9 +390,56 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   private closeArray(frame: ArrayFrame, line: number, column: number): void {
     this.stack.pop();
     if (frame.role === 'row') this.endRow(line, column);
-    // A holder still undecided at its end had no elements.
+    // A holder or record still undecided at its end had no elements.
     else if (frame.role === 'holder') throw this.error(frame.line, frame.column, 'no data rows (the array is empty)');
+    else if (frame.role === 'record') throw this.error(frame.line, frame.column, this.emptyRecordProblem());
     if (this.stack.length === 0) this.topState = 'done';
+  }
+
+  /** Whether the current row is an element of a list of rows. */
+  private inListOfRows(): boolean {
+    const parent = this.stack[this.stack.length - 2];
+    return parent?.kind === 'array' && parent.role === 'rows';
+  }
+
+  private emptyRecordProblem(): string {
+    if (this.recordShape === 'rows') return `record ${this.record.index} has an empty list of rows (a record needs at least one row)`;
+    if (!this.record.inSequence) return 'no data rows (the array is empty)';
+    return 'empty row (a row needs at least one value)';
+  }
+
+  private beginRecord(inSequence: boolean): void {
+    this.record = { index: this.recordCount++, inSequence, rows: 0 };
+  }
+
+  /** A record that is an array ('[') or an object ('{'). */
+  private openRecord(punct: string, line: number, column: number, inSequence: boolean): void {
+    this.beginRecord(inSequence);
+    if (punct === '[') this.openArray('record', line, column);
+    else this.openObject('record', line, column);
+  }
+
+  /** A number first in a holder or a record: the array is one row. */
+  private firstValueOfRow(frame: ArrayFrame, word: string, line: number, column: number): void {
+    frame.role = 'row';
+    this.setShape('row', line, column);
+    this.startRow(frame.line, frame.column);
+    this.addValue(word, line, column);
+  }
+
+  /** The current record holds `shape`, seen at (line, column): the same as every record before it? */
+  private setShape(shape: RecordShape, line: number, column: number): void {
+    if (this.recordShape === undefined) {
+      this.recordShape = shape;
+      this.recordShapeAt = { record: this.record.index, line };
+    } else if (shape !== this.recordShape) {
+      const first = this.recordShapeAt;
+      throw this.error(
+        line,
+        column,
+        `record ${this.record.index} holds ${SHAPE_WORDS[shape]}, but record ${first.record} (line ${first.line}) holds ${SHAPE_WORDS[this.recordShape]}; all records must hold the same`,
+      );
+    }
   }
 
   private openObject(role: ObjectFrame['role'], line: number, column: number): void {
@@ -358,7 +455,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   private closeObject(frame: ObjectFrame): void {
     this.stack.pop();
     if (frame.role === 'record' && !frame.sawLogits) {
-      throw this.error(frame.line, frame.column, `record ${this.recordIndex} has no key '${this.key}' (${listKeys(frame)}); choose the field with ${FLAG.key} NAME`);
+      throw this.error(frame.line, frame.column, `record ${this.record.index} has no key '${this.key}' (${listKeys(frame)}); choose the field with ${FLAG.key} NAME`);
     }
     if (this.stack.length === 0) this.topState = 'done';
   }
@@ -370,6 +467,8 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     this.extraValue = undefined;
     // Rows are handed to the consumer, so each needs its own array; the first grows as it is read.
     this.values = new Float64Array(this.rowLength === 0 ? 16 : this.rowLength);
+    const record = this.record;
+    this.rowLabel = record.inSequence && this.recordShape === 'rows' ? { record: record.index, position: record.rows } : undefined;
   }
 
   private addValue(word: string, line: number, column: number): void {
@@ -396,7 +495,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
 
   /** The row's closing ']' is at (line, column). */
   private endRow(line: number, column: number): void {
-    if (this.count === 0) throw this.error(this.rowLine, this.rowColumn, 'empty row (a row needs at least one value)');
+    if (this.count === 0) throw this.error(this.rowLine, this.rowColumn, `${this.rowWhere()}empty row (a row needs at least one value)`);
     if (this.rowLength === 0) {
       this.rowLength = this.count;
       this.rowLengthLine = this.rowLine;
@@ -404,10 +503,17 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     } else if (this.count !== this.rowLength) {
       // Too many: point at the first extra value; too few: at the ']' where one is missing.
       const at = this.extraValue ?? { line, column };
-      throw this.error(at.line, at.column, rowLengthProblem(this.count, this.rowLength, 'value', this.rowLengthLine));
+      throw this.error(at.line, at.column, this.rowWhere() + rowLengthProblem(this.count, this.rowLength, 'value', this.rowLengthLine));
     }
-    if (this.mode === 'auto') this.heldRow = { values: this.values, line: this.rowLine };
-    else this.rows.add(this.values, this.rowLine);
+    this.record.rows++;
+    if (this.mode === 'auto') this.heldRow = { values: this.values, line: this.rowLine, label: this.rowLabel };
+    else this.rows.add(this.values, this.rowLine, this.rowLabel);
+  }
+
+  /** "record 3, position 7: " for a row the report would name so, else nothing. */
+  private rowWhere(): string {
+    const label = this.rowLabel;
+    return label === undefined ? '' : `record ${label.record}, position ${label.position}: `;
   }
 
   private blankLineError(line: number): InputError {
