@@ -35,6 +35,7 @@ tensor on stdin is recognized by its first bytes and copied to a temporary file 
 Examples:
   At a shell:   logitcheck analyze logits.csv
                 logitcheck analyze logits.csv --dtype f16,bf16 --details
+                logitcheck analyze eval.jsonl --key scores --id-key id   # rows named by their record's id
   In a pipe:    python export.py | logitcheck analyze --format json | jq '.inputs[0].results[0]'
   In CI:        logitcheck analyze val_logits.jsonl --dtype bf16 --algorithm max-shift,log1p \\
                   --fail-on nan,inf,overflow --max-ulp 4 --format markdown >> "$GITHUB_STEP_SUMMARY"
@@ -80,6 +81,7 @@ function addInputOptions(command: Command): Command {
     .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
     .option('--exclude-columns <list>', 'CSV: drop these columns, e.g. an id or label column')
     .option('--key <name>', 'JSON, JSON Lines: the key of each record object holding its logits (default: logits)')
+    .option('--id-key <name>', "JSON, JSON Lines: the key holding each record's id (a string or integer), which names its rows in the report; a record whose id comes after its logits is held in memory until the id is read")
     .option('--tensor <name>', 'safetensors: the tensor to read (needed when the file holds several)');
 }
 
@@ -127,6 +129,7 @@ interface InputFlags {
   excludeColumns?: string;
   tensor?: string;
   key?: string;
+  idKey?: string;
 }
 
 function readOptions(flags: InputFlags): ReadOptions {
@@ -138,6 +141,7 @@ function readOptions(flags: InputFlags): ReadOptions {
     excludeColumns: parseColumns(flags.excludeColumns),
     tensor: flags.tensor,
     key: flags.key,
+    idKey: flags.idKey,
   };
 }
 

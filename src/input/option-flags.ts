@@ -13,12 +13,14 @@ export const FLAG = {
   excludeColumns: '--exclude-columns',
   tensor: '--tensor',
   key: '--key',
+  idKey: '--id-key',
 } as const;
 
 /** The JSON-only options must not be silently ignored on CSV or a tensor (`format` names it). */
 export function rejectJsonOptions(options: ReadOptions, format: string): void {
   for (const [given, flag] of [
     [options.key, FLAG.key],
+    [options.idKey, FLAG.idKey],
   ] as const) {
     if (given !== undefined) throw new UsageError(`${flag} applies to JSON and JSON Lines input only, not to ${format}`);
   }

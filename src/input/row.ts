@@ -35,6 +35,11 @@ export interface ReadOptions {
   excludeColumns?: string[];
   /** JSON and JSON Lines only: the key of a record object holding its logits. Default 'logits'. */
   key?: string;
+  /**
+   * JSON and JSON Lines only: the key of each record object holding its id (a string or an
+   * integer), which names the record's rows in reports. Every record must be an object that has it.
+   */
+  idKey?: string;
   /** safetensors only: the tensor to read; needed when the file holds several. */
   tensor?: string;
 }

@@ -38,6 +38,10 @@ const cases: [name: string, text: string, options?: ReadOptions][] = [
   ['nested-ragged.jsonl', '[[1, 2]]\n[[3, 4], [5, 6, 7]]\n'],
   ['nested-mixed.jsonl', '[[1, 2]]\n[3, 4]\n'],
   ['nested-empty.jsonl', '[[1, 2]]\n{"logits": []}\n'],
+  // Ids before and after the logits (rows held until the id), escaped, integers.
+  ['ids.jsonl', '{"logits": [[1, 2], [3, 4]], "id": "d\\u00e9j\\u00e0"}\n{"id": 12345678901234567890, "logits": [[5, 6]]}\n', { idKey: 'id' }],
+  ['ids.json', '[{"id": "a", "logits": [1, 2]},\r\n {"logits": [3, 4], "id": "b"}]', { idKey: 'id' }],
+  ['ids-missing.jsonl', '{"id": "a", "logits": [[1]]}\n{"logits": [[2]], "ID": "b"}\n', { idKey: 'id' }],
   ['<stdin>', '[1,2]\n[3,4]\n'],
   ['<stdin>', '[[1,2],\n[3,4]]\n[5]'],
   ['<stdin>', ' \n\t1;2;3\n4;5;6\n'],
@@ -116,6 +120,31 @@ describe('the expected outcomes of some chunked cases', () => {
       'nested-mixed.jsonl:2:2: record 1 holds one row [...], but record 0 (line 1) holds a list of rows [[...], ...]; all records must hold the same',
     );
     expect(await message('nested-empty.jsonl')).toBe('nested-empty.jsonl:2:12: record 1 has an empty list of rows (a record needs at least one row)');
+  });
+
+  it('ids: every row with its record\'s id, read before or after the logits', async () => {
+    const outcome = (name: string) => {
+      const [, text, options] = cases.find(([caseName]) => caseName === name)!;
+      return outcomeOfChunks(name, Array.from(encode(text), (byte) => new Uint8Array([byte])), options);
+    };
+    expect(await outcome('ids.jsonl')).toEqual({
+      info: { name: 'ids.jsonl', format: 'jsonl', columns: 2 },
+      rows: [
+        { index: 0, line: 1, values: ['1', '2'], label: { id: 'déjà', record: 0, position: 0 } },
+        { index: 1, line: 1, values: ['3', '4'], label: { id: 'déjà', record: 0, position: 1 } },
+        { index: 2, line: 2, values: ['5', '6'], label: { id: '12345678901234567890', record: 1, position: 0 } },
+      ],
+    });
+    expect(await outcome('ids.json')).toEqual({
+      info: { name: 'ids.json', format: 'json', columns: 2 },
+      rows: [
+        { index: 0, line: 1, values: ['1', '2'], label: { id: 'a' } },
+        { index: 1, line: 2, values: ['3', '4'], label: { id: 'b' } },
+      ],
+    });
+    expect(await outcome('ids-missing.jsonl')).toEqual({
+      error: { name: 'InputError', message: "ids-missing.jsonl:2:1: record 1 has no key 'id' (keys: logits, ID); choose the field with --id-key NAME" },
+    });
   });
 
   it('the emoji case points after the emoji, counted as one character', async () => {

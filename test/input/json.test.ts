@@ -343,3 +343,89 @@ describe('records holding lists of rows (per-token logits)', () => {
     expect((await inputErrorOf('[[1, 2], []]\n', {}, 'in.jsonl')).message).toBe('in.jsonl:1:10: record 0, position 1: empty row (a row needs at least one value)');
   });
 });
+
+describe('--id-key: rows named by the id of their record', () => {
+  const ids = { idKey: 'id' };
+
+  it('a string or an integer, before or after the logits', async () => {
+    const text = '{"id": "img_0", "logits": [1, 2]}\n{"logits": [3, 4], "id": 17}\n{"id": -5, "logits": [5, 6], "label": 2}\n';
+    expect(await labelledRowsOf(text, ids, 'in.jsonl')).toEqual([
+      [0, 1, { id: 'img_0' }, 1, 2],
+      [1, 2, { id: '17' }, 3, 4],
+      [2, 3, { id: '-5' }, 5, 6],
+    ]);
+  });
+
+  it('in a record holding a list of rows, every row has the id, with its record and position', async () => {
+    const text = '{"id": "a", "logits": [[1, 2], [3, 4]]}\n{"logits": [[5, 6]], "id": "b"}\n';
+    expect(await labelledRowsOf(text, ids, 'in.jsonl')).toEqual([
+      [0, 1, { id: 'a', record: 0, position: 0 }, 1, 2],
+      [1, 1, { id: 'a', record: 0, position: 1 }, 3, 4],
+      [2, 2, { id: 'b', record: 1, position: 0 }, 5, 6],
+    ]);
+  });
+
+  it('a JSON array of record objects, and one object holding the whole document', async () => {
+    expect(await labelledRowsOf('[{"id": "x", "logits": [1]},\n {"logits": [2], "id": "y"}]', ids)).toEqual([
+      [0, 1, { id: 'x' }, 1],
+      [1, 2, { id: 'y' }, 2],
+    ]);
+    expect(await labelledRowsOf('{"logits": [[1], [2]], "id": "run-3"}', ids)).toEqual([
+      [0, 1, { id: 'run-3' }, 1],
+      [1, 1, { id: 'run-3' }, 2],
+    ]);
+    // sniffed: the held first row gets its id too, whether the input turns out JSON or JSON Lines
+    expect(await labelledRowsOf('{"logits": [1], "id": "p"}\n{"id": "q", "logits": [2]}\n', ids, '<stdin>')).toEqual([
+      [0, 1, { id: 'p' }, 1],
+      [1, 2, { id: 'q' }, 2],
+    ]);
+  });
+
+  it('ids as written: escapes decoded, integers beyond 2^53 not rounded, --key and --id-key together', async () => {
+    const text = '{"scores": [1], "name": "caf\\u00e9 \\"1\\""}\n{"scores": [2], "name": 12345678901234567890}\n';
+    expect(await labelledRowsOf(text, { key: 'scores', idKey: 'name' }, 'in.jsonl')).toEqual([
+      [0, 1, { id: 'café "1"' }, 1],
+      [1, 2, { id: '12345678901234567890' }, 2],
+    ]);
+    const long = 'i'.repeat(1024);
+    expect(await labelledRowsOf(`{"id": "${long}", "logits": [1]}`, ids)).toEqual([[0, 1, { id: long }, 1]]);
+  });
+
+  it('a record without the id: its record, line and column, the keys it has and the fix', async () => {
+    const text = '{"id": "a", "logits": [1]}\n{"logits": [2], "label": 0}\n';
+    expect((await inputErrorOf(text, ids, 'eval.jsonl')).message).toBe(
+      "eval.jsonl:2:1: record 1 has no key 'id' (keys: logits, label); choose the field with --id-key NAME",
+    );
+  });
+
+  it('an id that is neither a string nor an integer, a duplicate, one too long', async () => {
+    await errorAt('{"id": 1.5, "logits": [1]}', 1, 8, "record 0: an id ('id') is a string or an integer, got '1.5'", ids);
+    await errorAt('[{"id": "a", "logits": [1]}, {"id": null, "logits": [1]}]', 1, 37, "record 1: an id ('id') is a string or an integer, got 'null'", ids);
+    await errorAt('{"logits": [1], "id": ["a"]}', 1, 23, "record 0: an id ('id') is a string or an integer, got '['", ids);
+    await errorAt('{"id": 1, "logits": [1], "id": 2}', 1, 26, "duplicate key 'id'", ids);
+    await errorAt(`{"id": "${'i'.repeat(1025)}", "logits": [1]}`, 1, 8, 'record 0: the id is longer than 1024 characters', ids);
+  });
+
+  it('records that are arrays have no id: a usage error saying why, at the first one', async () => {
+    const refusal = (record: number, name: string, line: number, column: number) =>
+      new UsageError(
+        `--id-key id: record ${record} of ${name} (line ${line}, column ${column}) is an array, not an object, so it has no id; --id-key needs records like {"id": ..., "logits": [...]}`,
+      );
+    await expect(readAllRows('in.jsonl', '[1, 2]\n', ids)).rejects.toThrow(refusal(0, 'in.jsonl', 1, 1));
+    await expect(readAllRows('in.json', '[1, 2]', ids)).rejects.toThrow(refusal(0, 'in.json', 1, 1));
+    await expect(readAllRows('in.json', '[\n  [1, 2]\n]', ids)).rejects.toThrow(refusal(0, 'in.json', 2, 3));
+    await expect(readAllRows('in.json', '[{"id": 1, "logits": [1]}, [[2]]]', ids)).rejects.toThrow(refusal(1, 'in.json', 1, 28));
+    await expect(readAllRows('in.json', '[1]', { idKey: 'id' })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('usage errors: on CSV, the same key as the logits, a key too long', async () => {
+    await expect(readAllRows('in.csv', '1,2\n', ids)).rejects.toThrow(new UsageError('--id-key applies to JSON and JSON Lines input only, not to csv'));
+    await expect(readAllRows('in.jsonl', '{"logits": [1]}\n', { idKey: 'logits' })).rejects.toThrow(
+      new UsageError("--id-key: 'logits' is the key of the logits (--key); name the key that identifies each record"),
+    );
+    await expect(readAllRows('in.jsonl', '{"s": [1]}\n', { key: 's', idKey: 's' })).rejects.toBeInstanceOf(UsageError);
+    await expect(readAllRows('in.jsonl', '{"logits": [1]}\n', { idKey: 'i'.repeat(1025) })).rejects.toThrow(
+      new UsageError('--id-key: a key longer than 1024 characters is not supported'),
+    );
+  });
+});

@@ -23,10 +23,10 @@
 // on one line (json.dump) streams; JSON Lines whose records hold lists of rows need the .jsonl
 // extension or --input-format jsonl when sniffed.
 
-import { InputError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import type { RowBatcher, TextParser } from '../batch.js';
 import { rowLengthProblem } from '../batch.js';
-import { JsonTokenizer, type JsonTokenKind, type JsonTokenSink } from './json-tokenizer.js';
+import { JsonTokenizer, STRING_KEPT_CHARS, type JsonTokenKind, type JsonTokenSink } from './json-tokenizer.js';
 import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
 import { FLAG } from '../option-flags.js';
@@ -61,7 +61,14 @@ interface RecordState {
   inSequence: boolean;
   /** Rows read from it so far: the next row's position. */
   rows: number;
+  /** Its id (--id-key), once read. */
+  id: string | undefined;
+  /** Rows read before its id (the id key after the logits): held until the record ends. */
+  waiting: Array<{ values: Float64Array; line: number; label: RowLabel | undefined }>;
 }
+
+/** An id written as a number: a JSON integer, kept as written (no rounding past 2^53). */
+const INTEGER_ID = /^-?(?:0|[1-9][0-9]*)$/;
 
 interface ArrayFrame {
   kind: 'array';
@@ -78,8 +85,10 @@ interface ObjectFrame {
   state: 'first-key' | 'key' | 'colon' | 'value' | 'after';
   line: number;
   column: number;
-  keyIsLogits: boolean;
+  /** What the key just read names in a record: its logits (--key), its id (--id-key), or neither. */
+  keyRole: 'logits' | 'id' | 'other';
   sawLogits: boolean;
+  sawId: boolean;
   /** A record's first LISTED_KEYS distinct keys, and how many distinct keys it has (for the missing-key error). */
   keys: string[];
   keyCount: number;
@@ -158,7 +167,9 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
 
   /** The key of a record's logits (--key). */
   private readonly key: string;
-  private record: RecordState = { index: -1, inSequence: false, rows: 0 };
+  /** The key of a record's id (--id-key), if rows are named by one. */
+  private readonly idKey: string | undefined;
+  private record: RecordState = { index: -1, inSequence: false, rows: 0, id: undefined, waiting: [] };
   /** Records begun so far (the next record's index). */
   private recordCount = 0;
   /** What the first record holds, which every record must hold, and where that was seen. */
@@ -172,9 +183,10 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     private readonly file: string,
     private mode: JsonMode,
     private readonly rows: RowBatcher,
-    options: Pick<ReadOptions, 'key'> = {},
+    options: Pick<ReadOptions, 'key' | 'idKey'> = {},
   ) {
     this.key = options.key ?? DEFAULT_KEY;
+    this.idKey = options.idKey;
     this.tokenizer = new JsonTokenizer(file, this);
     this.sniffed = mode === 'auto';
   }
@@ -272,6 +284,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     this.pendingBlankLine = 0;
     this.sawValue = true;
     if (kind === 'punct' && text === '[' && this.mode !== 'jsonl') {
+      // A JSON document's array: one row (then an array record, which --id-key refuses) or a list of records.
       this.beginRecord(false);
       this.openArray('holder', line, column);
     } else if (kind === 'punct' && (text === '[' || text === '{')) {
@@ -341,9 +354,15 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       case 'first-key':
       case 'key':
         if (kind === 'string') {
-          if (frame.role === 'record') this.noteKey(frame, text);
-          frame.keyIsLogits = frame.role === 'record' && text === this.key;
-          if (frame.keyIsLogits && frame.sawLogits) throw this.error(line, column, `duplicate key '${this.key}'`);
+          frame.keyRole = 'other';
+          if (frame.role === 'record') {
+            this.noteKey(frame, text);
+            if (text === this.key) frame.keyRole = 'logits';
+            else if (text === this.idKey) frame.keyRole = 'id';
+          }
+          if ((frame.keyRole === 'logits' && frame.sawLogits) || (frame.keyRole === 'id' && frame.sawId)) {
+            throw this.error(line, column, `duplicate key '${text}'`);
+          }
           frame.state = 'colon';
         } else if (frame.state === 'first-key' && punct === '}') {
           this.closeObject(frame);
@@ -358,7 +377,11 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
         return;
       case 'value':
         frame.state = 'after';
-        if (!frame.keyIsLogits) return this.skipValue(kind, text, line, column);
+        if (frame.keyRole === 'id') {
+          frame.sawId = true;
+          return this.readId(kind, text, line, column);
+        }
+        if (frame.keyRole === 'other') return this.skipValue(kind, text, line, column);
         frame.sawLogits = true;
         if (punct !== '[') throw this.error(line, column, `expected an array for '${this.key}', got ${describe(kind, text)}`);
         this.openArray('record', line, column);
@@ -369,6 +392,18 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
         else throw this.error(line, column, `expected ',' or '}', got ${describe(kind, text)}`);
         return;
     }
+  }
+
+  /** The value of a record's --id-key: a string, or an integer kept as written. */
+  private readId(kind: JsonTokenKind, text: string, line: number, column: number): void {
+    const record = this.record;
+    if (kind === 'string' && text.length > STRING_KEPT_CHARS) {
+      throw this.error(line, column, `record ${record.index}: the id is longer than ${STRING_KEPT_CHARS} characters`);
+    }
+    if (kind !== 'string' && !(kind === 'word' && INTEGER_ID.test(text))) {
+      throw this.error(line, column, `record ${record.index}: an id ('${this.idKey}') is a string or an integer, got ${describe(kind, text)}`);
+    }
+    record.id = text;
   }
 
   /** A value that is not logits: checked for syntax only. */
@@ -409,18 +444,32 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   }
 
   private beginRecord(inSequence: boolean): void {
-    this.record = { index: this.recordCount++, inSequence, rows: 0 };
+    this.record = { index: this.recordCount++, inSequence, rows: 0, id: undefined, waiting: [] };
   }
 
   /** A record that is an array ('[') or an object ('{'). */
   private openRecord(punct: string, line: number, column: number, inSequence: boolean): void {
     this.beginRecord(inSequence);
-    if (punct === '[') this.openArray('record', line, column);
-    else this.openObject('record', line, column);
+    if (punct === '[') {
+      this.refuseArrayRecord(line, column);
+      this.openArray('record', line, column);
+    } else {
+      this.openObject('record', line, column);
+    }
+  }
+
+  /** A record that is an array (at line, column) has no keys, so no id: --id-key cannot be met. */
+  private refuseArrayRecord(line: number, column: number): void {
+    if (this.idKey === undefined) return;
+    const example = `{"${this.idKey}": ..., "${this.key}": [...]}`;
+    throw new UsageError(
+      `${FLAG.idKey} ${this.idKey}: record ${this.record.index} of ${this.file} (line ${line}, column ${column}) is an array, not an object, so it has no id; ${FLAG.idKey} needs records like ${example}`,
+    );
   }
 
   /** A number first in a holder or a record: the array is one row. */
   private firstValueOfRow(frame: ArrayFrame, word: string, line: number, column: number): void {
+    if (frame.role === 'holder') this.refuseArrayRecord(frame.line, frame.column); // a JSON document that is one row
     frame.role = 'row';
     this.setShape('row', line, column);
     this.startRow(frame.line, frame.column);
@@ -443,7 +492,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   }
 
   private openObject(role: ObjectFrame['role'], line: number, column: number): void {
-    this.stack.push({ kind: 'object', role, state: 'first-key', line, column, keyIsLogits: false, sawLogits: false, keys: [], keyCount: 0 });
+    this.stack.push({ kind: 'object', role, state: 'first-key', line, column, keyRole: 'other', sawLogits: false, sawId: false, keys: [], keyCount: 0 });
   }
 
   private noteKey(frame: ObjectFrame, key: string): void {
@@ -454,8 +503,15 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
 
   private closeObject(frame: ObjectFrame): void {
     this.stack.pop();
-    if (frame.role === 'record' && !frame.sawLogits) {
-      throw this.error(frame.line, frame.column, `record ${this.record.index} has no key '${this.key}' (${listKeys(frame)}); choose the field with ${FLAG.key} NAME`);
+    if (frame.role === 'record') {
+      const missing = !frame.sawLogits ? [this.key, FLAG.key] : this.idKey !== undefined && !frame.sawId ? [this.idKey, FLAG.idKey] : undefined;
+      if (missing !== undefined) {
+        throw this.error(frame.line, frame.column, `record ${this.record.index} has no key '${missing[0]}' (${listKeys(frame)}); choose the field with ${missing[1]} NAME`);
+      }
+      // Rows read before the id now have it.
+      const { id, waiting } = this.record;
+      for (const row of waiting) this.emitRow(row.values, row.line, { ...row.label, id });
+      this.record.waiting = [];
     }
     if (this.stack.length === 0) this.topState = 'done';
   }
@@ -468,7 +524,16 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     // Rows are handed to the consumer, so each needs its own array; the first grows as it is read.
     this.values = new Float64Array(this.rowLength === 0 ? 16 : this.rowLength);
     const record = this.record;
-    this.rowLabel = record.inSequence && this.recordShape === 'rows' ? { record: record.index, position: record.rows } : undefined;
+    const inList = record.inSequence && this.recordShape === 'rows';
+    if (!inList && record.id === undefined) this.rowLabel = undefined;
+    else {
+      this.rowLabel = {};
+      if (record.id !== undefined) this.rowLabel.id = record.id;
+      if (inList) {
+        this.rowLabel.record = record.index;
+        this.rowLabel.position = record.rows;
+      }
+    }
   }
 
   private addValue(word: string, line: number, column: number): void {
@@ -506,14 +571,19 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       throw this.error(at.line, at.column, this.rowWhere() + rowLengthProblem(this.count, this.rowLength, 'value', this.rowLengthLine));
     }
     this.record.rows++;
-    if (this.mode === 'auto') this.heldRow = { values: this.values, line: this.rowLine, label: this.rowLabel };
-    else this.rows.add(this.values, this.rowLine, this.rowLabel);
+    if (this.idKey !== undefined && this.record.id === undefined) this.record.waiting.push({ values: this.values, line: this.rowLine, label: this.rowLabel });
+    else this.emitRow(this.values, this.rowLine, this.rowLabel);
+  }
+
+  private emitRow(values: Float64Array, line: number, label: RowLabel | undefined): void {
+    if (this.mode === 'auto') this.heldRow = { values, line, label };
+    else this.rows.add(values, line, label);
   }
 
   /** "record 3, position 7: " for a row the report would name so, else nothing. */
   private rowWhere(): string {
     const label = this.rowLabel;
-    return label === undefined ? '' : `record ${label.record}, position ${label.position}: `;
+    return label?.record === undefined ? '' : `record ${label.record}, position ${label.position}: `;
   }
 
   private blankLineError(line: number): InputError {
