@@ -169,7 +169,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   private readonly key: string;
   /** The key of a record's id (--id-key), if rows are named by one. */
   private readonly idKey: string | undefined;
-  private record: RecordState = { index: -1, inSequence: false, rows: 0, id: undefined, waiting: [] };
+  private readonly record: RecordState = { index: -1, inSequence: false, rows: 0, id: undefined, waiting: [] };
   /** Records begun so far (the next record's index). */
   private recordCount = 0;
   /** What the first record holds, which every record must hold, and where that was seen. */
@@ -213,14 +213,18 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   }
 
   /**
-   * A decimal literal as the next value of a row is parsed in place; any other word (and a word
-   * anywhere else) goes through token(), which does what inArray does for it.
+   * A decimal literal as the next value of a row, or as the first value of a record (which makes
+   * it a row), is parsed in place; any other word (and a word anywhere else) goes through token(),
+   * which does what inArray does for it.
    */
   wordInChunk(chunk: string, start: number, end: number, line: number, column: number): boolean {
     const frame = this.stack[this.stack.length - 1];
-    if (frame === undefined || frame.kind !== 'array' || frame.role !== 'row' || frame.state === 'after') return false;
+    if (frame === undefined || frame.kind !== 'array' || frame.state === 'after') return false;
+    const firstOfRecord = frame.role === 'record';
+    if (frame.role !== 'row' && !firstOfRecord) return false;
     const value = parseDecimal(chunk, start, end);
     if (Number.isNaN(value)) return false; // not a decimal literal
+    if (firstOfRecord) this.becomeRow(frame, line, column);
     frame.state = 'after';
     this.storeValue(value, line, column);
     return true;
@@ -444,7 +448,12 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   }
 
   private beginRecord(inSequence: boolean): void {
-    this.record = { index: this.recordCount++, inSequence, rows: 0, id: undefined, waiting: [] };
+    // Reset in place: a record may be a single short row, and this runs for each.
+    const record = this.record;
+    record.index = this.recordCount++;
+    record.inSequence = inSequence;
+    record.rows = 0;
+    record.id = undefined;
   }
 
   /** A record that is an array ('[') or an object ('{'). */
@@ -470,14 +479,20 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   /** A number first in a holder or a record: the array is one row. */
   private firstValueOfRow(frame: ArrayFrame, word: string, line: number, column: number): void {
     if (frame.role === 'holder') this.refuseArrayRecord(frame.line, frame.column); // a JSON document that is one row
+    this.becomeRow(frame, line, column);
+    this.addValue(word, line, column);
+  }
+
+  /** A holder or record whose first element, at (line, column), is a number: it is one row. */
+  private becomeRow(frame: ArrayFrame, line: number, column: number): void {
     frame.role = 'row';
     this.setShape('row', line, column);
     this.startRow(frame.line, frame.column);
-    this.addValue(word, line, column);
   }
 
   /** The current record holds `shape`, seen at (line, column): the same as every record before it? */
   private setShape(shape: RecordShape, line: number, column: number): void {
+    if (shape === this.recordShape) return;
     if (this.recordShape === undefined) {
       this.recordShape = shape;
       this.recordShapeAt = { record: this.record.index, line };
