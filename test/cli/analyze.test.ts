@@ -135,7 +135,7 @@ describe('analyze: checks and exit codes', () => {
     expect(bad.stderr).toMatch(/^logitcheck: <stdin>:2:3: /);
   });
 
-  test('--key on CSV or a tensor: a usage error naming the format', async () => {
+  test('--key and --id-key on CSV or a tensor: a usage error naming the format', async () => {
     for (const [file, format] of [
       [DEMO, 'csv'],
       ['fixtures/tensors/f4_le_3x4.npy', 'npy'],
@@ -143,6 +143,8 @@ describe('analyze: checks and exit codes', () => {
     ]) {
       const { status, stdout, stderr } = await runCli(['analyze', file, '--key', 'scores']);
       expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: '', stderr: `logitcheck: --key applies to JSON and JSON Lines input only, not to ${format}\n` });
+      const idKey = await runCli(['analyze', file, '--id-key', 'id']);
+      expect(idKey).toEqual({ status: 2, stdout: '', stderr: `logitcheck: --id-key applies to JSON and JSON Lines input only, not to ${format}\n` });
     }
   });
 
