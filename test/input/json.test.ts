@@ -244,6 +244,7 @@ describe('--key: the field holding the logits', () => {
     const many = `{${Array.from({ length: 13 }, (_, i) => `"k${i}": ${i}`).join(', ')}, "k0": 0}`;
     await expectInputError(many, { line: 1, column: 1 }, "(keys: k0, k1, k2, k3, k4, k5, k6, k7, k8, k9 and 3 more)", {}, 'in.json');
     await expectInputError('{"a b": 1, "\\n": 2, "x.y-z_1": 3}', { line: 1, column: 1 }, "(keys: 'a b', '\\n', x.y-z_1)", {}, 'in.json');
+    await expectInputError(`{"${'k'.repeat(41)}": 1, "": 2}`, { line: 1, column: 1 }, `(keys: '${'k'.repeat(40)}...', '')`, {}, 'in.json');
   });
 
   it('a duplicate of the key, and the key holding something else than an array', async () => {

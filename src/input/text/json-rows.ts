@@ -132,9 +132,9 @@ function listKeys(frame: ObjectFrame): string {
   return `keys: ${frame.keys.map(shownKey).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
-/** A key as listed: as it is when it is a plain name, else quoted with escapes (so the message stays one line). */
+/** A key as listed: as it is when it is a short plain name, else quoted, escaped and cut (so the message stays one short line). */
 function shownKey(key: string): string {
-  return /^[\w.-]+$/.test(key) ? key : quoteToken(key);
+  return /^[\w.-]{1,40}$/.test(key) ? key : quoteToken(key);
 }
 
 /** Literals allowed in ignored values: JSON's own, and anything that reads as a number here. */
@@ -236,7 +236,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       if (this.mode === 'jsonl') {
         throw this.error(line, column, `the line ends inside a JSON Lines record; expected ${expectedIn(frame)}`);
       }
-      // A value spread over several lines cannot be a JSON Lines row.
+      // A value spread over several lines cannot be a JSON Lines record.
       this.decide('json');
     } else if (this.topState === 'start') {
       if (this.pendingBlankLine === 0) this.pendingBlankLine = line;
