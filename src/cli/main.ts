@@ -38,6 +38,7 @@ Examples:
   At a shell:   logitcheck analyze logits.csv
                 logitcheck analyze logits.csv --dtype f16,bf16 --details
                 logitcheck analyze val.npz --tensor logits   # np.savez(..., logits=..., labels=...)
+                logitcheck analyze eval.jsonl --key scores --id-key id   # rows named by their record's id
   In a pipe:    python export.py | logitcheck analyze --format json | jq '.inputs[0].results[0]'
   In CI:        logitcheck analyze val_logits.jsonl --dtype bf16 --algorithm max-shift,log1p \\
                   --fail-on nan,inf,overflow --max-ulp 4 --format markdown >> "$GITHUB_STEP_SUMMARY"
@@ -84,6 +85,8 @@ function addInputOptions(command: Command): Command {
     .option('--exclude-columns <list>', 'CSV: drop these columns (by default a column named label, target, y, class, id, index or empty holding integers is left out, with a note)')
     .option('--id-column <column>', 'CSV: the column (name or 1-based index) whose values name the rows in the report; not a logit')
     .option('--empty-as-nan', 'CSV: read an empty field as NaN (pandas writes NaN so); by default it is an error')
+    .option('--key <name>', 'JSON, JSON Lines: the key of each record object holding its logits (default: logits)')
+    .option('--id-key <name>', "JSON, JSON Lines: the key holding each record's id (a string or integer), which names its rows in the report; a record whose id comes after its logits is held in memory until the id is read")
     .option('--tensor <name>', 'safetensors, .npz: the tensor or array to read (needed when the file holds several)');
 }
 
@@ -132,6 +135,8 @@ interface InputFlags {
   idColumn?: string;
   emptyAsNan?: boolean;
   tensor?: string;
+  key?: string;
+  idKey?: string;
 }
 
 function readOptions(flags: InputFlags): ReadOptions {
@@ -144,6 +149,8 @@ function readOptions(flags: InputFlags): ReadOptions {
     idColumn: flags.idColumn,
     emptyAsNaN: flags.emptyAsNan,
     tensor: flags.tensor,
+    key: flags.key,
+    idKey: flags.idKey,
   };
 }
 

@@ -9,7 +9,7 @@ import { peekBytes } from './open/byte-head.js';
 import { checkTextOptions, openFile, readRows, type RowStream } from './open/open-rows.js';
 import { formatFromName, sniffTensorFormat, TENSOR_SNIFF_BYTES } from './open/sniff.js';
 import { spoolToFile } from './open/spool.js';
-import { FLAG } from './option-flags.js';
+import { FLAG, rejectJsonOptions } from './option-flags.js';
 import type { LogitRow, ReadOptions } from './row.js';
 import { openTensorRows, type TensorFormat, type TensorRowStream } from './tensor/tensor-rows.js';
 
@@ -88,6 +88,7 @@ function checkTensorOptions(format: TensorFormat, options: ReadOptions): void {
   ] as const) {
     if (given !== undefined) throw new UsageError(`${flag} applies to CSV input only, not to ${format}`);
   }
+  rejectJsonOptions(options, format);
 }
 
 /** true for a regular file, false for stdin and anything else that exists (a pipe, a device), undefined when it cannot be examined (reading will say why). */

@@ -37,6 +37,13 @@ export interface ReadOptions {
   idColumn?: string;
   /** CSV only: read an empty field as NaN (pandas writes NaN so) instead of refusing it. */
   emptyAsNaN?: boolean;
+  /** JSON and JSON Lines only: the key of a record object holding its logits. Default 'logits'. */
+  key?: string;
+  /**
+   * JSON and JSON Lines only: the key of each record object holding its id (a string or an
+   * integer), which names the record's rows in reports. Every record must be an object that has it.
+   */
+  idKey?: string;
   /** safetensors and .npz: the tensor (array) to read; needed when the file holds several. */
   tensor?: string;
 }

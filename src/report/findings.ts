@@ -14,19 +14,32 @@ export interface Finding {
   message: string;
 }
 
+/**
+ * Where a row is, in words: `row 12, line 14`; a row of a JSON record holding several rows by its
+ * record and position, as the user would find it (`record 3, position 7, line 4`); then its id
+ * when it has one (`row 12, line 14, id 'img_0412'`).
+ */
 export function describeRow(ref: RowRef | null): string {
   if (ref === null) return '';
   let where: string;
   if (ref.index !== undefined) where = `row [${ref.index.join(', ')}]`;
-  else if (ref.record !== undefined) where = `record ${ref.record}, position ${ref.position ?? 0}${ref.line === null ? '' : `, line ${ref.line}`}`;
-  else where = ref.line === null ? `row ${ref.row}` : `row ${ref.row}, line ${ref.line}`;
-  if (ref.id !== undefined) where += `, id '${ref.id}'`;
+  else {
+    const parts = [ref.record === undefined ? `row ${ref.row}` : ref.position === undefined ? `record ${ref.record}` : `record ${ref.record}, position ${ref.position}`];
+    if (ref.line !== null) parts.push(`line ${ref.line}`);
+    where = parts.join(', ');
+  }
+  if (ref.id !== undefined) where += `, id ${quoteId(ref.id)}`;
   return ref.shard === undefined ? where : `${ref.shard} ${where}`;
 }
 
 /** The first rows of a kind of failure, as many as the report keeps (5): "row 1, line 3; row 4, line 6". */
 export function describeRows(refs: readonly RowRef[]): string {
   return refs.map(describeRow).join('; ');
+}
+
+/** An id in single quotes, control characters escaped so the description stays on one line. */
+function quoteId(id: string): string {
+  return `'${JSON.stringify(id).slice(1, -1).replace(/\\"/g, '"')}'`;
 }
 
 interface Kind {

@@ -145,10 +145,78 @@ describe('analyze: checks and exit codes', () => {
     expect(bad.stderr).toMatch(/^logitcheck: <stdin>:2:3: /);
   });
 
+  test('--key and --id-key on CSV or a tensor: a usage error naming the format', async () => {
+    for (const [file, format] of [
+      [DEMO, 'csv'],
+      ['fixtures/tensors/f4_le_3x4.npy', 'npy'],
+      ['fixtures/tensors/single.safetensors', 'safetensors'],
+    ]) {
+      const { status, stdout, stderr } = await runCli(['analyze', file, '--key', 'scores']);
+      expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: '', stderr: `logitcheck: --key applies to JSON and JSON Lines input only, not to ${format}\n` });
+      const idKey = await runCli(['analyze', file, '--id-key', 'id']);
+      expect(idKey).toEqual({ status: 2, stdout: '', stderr: `logitcheck: --id-key applies to JSON and JSON Lines input only, not to ${format}\n` });
+    }
+  });
+
   test('no FILE and stdin a terminal: a usage error, not a hang', async () => {
     const { status, stderr } = await runCli(['analyze'], { stdinIsTTY: true });
     expect(status).toBe(2);
     expect(stderr).toMatch(/no input/);
+  });
+});
+
+describe('analyze: a JSON Lines eval dump, records holding lists of rows, with ids', () => {
+  const EVAL = 'fixtures/input/eval-tokens.jsonl';
+  // Its rows, as the report must name them: row index -> record, position, line and id.
+  const ROWS = [
+    { row: 0, line: 1, id: 'doc_a', record: 0, position: 0 },
+    { row: 1, line: 1, id: 'doc_a', record: 0, position: 1 },
+    { row: 2, line: 2, id: 'doc_b', record: 1, position: 0 },
+    { row: 3, line: 2, id: 'doc_b', record: 1, position: 1 },
+    { row: 4, line: 2, id: 'doc_b', record: 1, position: 2 },
+    { row: 5, line: 3, id: '7', record: 2, position: 0 },
+  ];
+  const args = ['analyze', EVAL, '--id-key', 'id', '--dtype', 'f16', '--function', 'softmax'];
+
+  test('--format json: exampleRows, firstRows, worstRow and maxRowSpreadRow carry record, position and id', async () => {
+    const { status, stdout, stderr } = await runCli([...args, '--format', 'json']);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    const input = JSON.parse(stdout).inputs[0];
+    expect(input).toMatchObject({ format: 'jsonl', rows: 6, classes: 3 });
+    // float16 exp overflows above 11.09: logits 12 and 30 of doc_b, 800 of record 2.
+    const naive = result(JSON.parse(stdout), 'softmax', 'float16', 'naive');
+    expect(naive.exampleRows.overflow).toEqual([ROWS[2], ROWS[3], ROWS[5]]);
+    expect(naive.firstRows.overflow).toEqual(ROWS[2]);
+    // 800 - 1: the largest spread, in record 2.
+    expect(input.logits.maxRowSpreadRow).toEqual(ROWS[5]);
+    for (const r of input.results) {
+      expect(r.errors.worstRow, `${r.algorithm}`).toEqual(ROWS[r.errors.worstRow.row]);
+    }
+  });
+
+  test('the same references through two worker threads', async () => {
+    const one = await runCli([...args, '--format', 'json', '--jobs', '1']);
+    const two = await runCli([...args, '--format', 'json', '--jobs', '2']);
+    expect(result(JSON.parse(one.stdout), 'softmax', 'float16', 'naive').exampleRows.overflow).toEqual([ROWS[2], ROWS[3], ROWS[5]]);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
+  test('the table names a row by record, position, line and id; without --id-key, no id', async () => {
+    expect((await runCli(args)).stdout).toContain("FAIL softmax naive overflows: float16 3 rows (first: record 1, position 0, line 2, id 'doc_b'; record 1, position 1, line 2, id 'doc_b'; record 2, position 0, line 3, id '7').");
+    const { stdout } = await runCli(['analyze', EVAL, '--dtype', 'f16', '--function', 'softmax', '--format', 'json']);
+    expect(result(JSON.parse(stdout), 'softmax', 'float16', 'naive').firstRows.overflow).toEqual({ row: 2, line: 2, record: 1, position: 0 });
+  });
+
+  test('--id-key on plain arrays, and on CSV: usage errors saying why', async () => {
+    const arrays = await runCli(['analyze', '--input-format', 'jsonl', '--id-key', 'id'], { stdin: '[1, 2]\n[3, 4]\n' });
+    expect(arrays).toEqual({
+      status: 2,
+      stdout: '',
+      stderr:
+        'logitcheck: --id-key id: record 0 of <stdin> (line 1, column 1) is an array, not an object, so it has no id; --id-key needs records like {"id": ..., "logits": [...]}\n',
+    });
+    const csv = await runCli(['analyze', DEMO, '--id-key', 'id']);
+    expect(csv).toEqual({ status: 2, stdout: '', stderr: 'logitcheck: --id-key applies to JSON and JSON Lines input only, not to csv\n' });
   });
 });
 

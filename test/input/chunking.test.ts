@@ -32,6 +32,16 @@ const cases: [name: string, text: string, options?: ReadOptions][] = [
   ['rows.jsonl', '[1, 2]\r\n{"logits": [3, 4], "id": "é"}\r\n[5, 6]\r\n\r\n'],
   ['blank.jsonl', '[1]\n\n[2]\n'],
   ['span.jsonl', '[1,\n2]\n'],
+  // Records holding lists of rows: every row with its record and position.
+  ['nested.jsonl', '{"logits": [[1, 2], [3, 4]], "note": "[[9]]"}\r\n[[5, 6]]\r\n{"logits": [[7, 8], [9, 10], [11, 12]]}\n'],
+  ['nested.json', '[\n  [[1, 2],\n   [3, 4]],\n  {"logits": [[5, 6]]}\n]\n'],
+  ['nested-ragged.jsonl', '[[1, 2]]\n[[3, 4], [5, 6, 7]]\n'],
+  ['nested-mixed.jsonl', '[[1, 2]]\n[3, 4]\n'],
+  ['nested-empty.jsonl', '[[1, 2]]\n{"logits": []}\n'],
+  // Ids before and after the logits (rows held until the id), escaped, integers.
+  ['ids.jsonl', '{"logits": [[1, 2], [3, 4]], "id": "d\\u00e9j\\u00e0"}\n{"id": 12345678901234567890, "logits": [[5, 6]]}\n', { idKey: 'id' }],
+  ['ids.json', '[{"id": "a", "logits": [1, 2]},\r\n {"logits": [3, 4], "id": "b"}]', { idKey: 'id' }],
+  ['ids-missing.jsonl', '{"id": "a", "logits": [[1]]}\n{"logits": [[2]], "ID": "b"}\n', { idKey: 'id' }],
   ['<stdin>', '[1,2]\n[3,4]\n'],
   ['<stdin>', '[[1,2],\n[3,4]]\n[5]'],
   ['<stdin>', ' \n\t1;2;3\n4;5;6\n'],
@@ -76,6 +86,65 @@ describe('the expected outcomes of some chunked cases', () => {
   it('a bad byte becomes U+FFFD and is reported where it is', async () => {
     const outcome = await outcomeOfChunks('bad-utf8.csv', [encode('a,b\n1,\xff\n')]);
     expect(outcome).toEqual({ error: { name: 'InputError', message: "bad-utf8.csv:2:3: expected a number in field 2 'b', got '\uFFFD'; if this column is not logits, leave it out with --exclude-columns b" } });
+  });
+
+  it('records holding lists of rows: each row with its record and position, on its record\'s line', async () => {
+    const [name, text] = cases.find(([caseName]) => caseName === 'nested.jsonl')!;
+    const outcome = await outcomeOfChunks(name, splitAt(encode(text), [3, 17, 18, 40, 41, 42, 60]));
+    expect(outcome).toEqual({
+      info: { name, format: 'jsonl', columns: 2 },
+      rows: [
+        { index: 0, line: 1, values: ['1', '2'], label: { record: 0, position: 0 } },
+        { index: 1, line: 1, values: ['3', '4'], label: { record: 0, position: 1 } },
+        { index: 2, line: 2, values: ['5', '6'], label: { record: 1, position: 0 } },
+        { index: 3, line: 3, values: ['7', '8'], label: { record: 2, position: 0 } },
+        { index: 4, line: 3, values: ['9', '10'], label: { record: 2, position: 1 } },
+        { index: 5, line: 3, values: ['11', '12'], label: { record: 2, position: 2 } },
+      ],
+    });
+  });
+
+  it('the other cases of records holding lists of rows, read whole (the tests above cut them anywhere)', async () => {
+    const outcome = (name: string) => outcomeOfText(name, cases.find(([caseName]) => caseName === name)![1]);
+    expect(await outcome('nested.json')).toEqual({
+      info: { name: 'nested.json', format: 'json', columns: 2 },
+      rows: [
+        { index: 0, line: 2, values: ['1', '2'], label: { record: 0, position: 0 } },
+        { index: 1, line: 3, values: ['3', '4'], label: { record: 0, position: 1 } },
+        { index: 2, line: 4, values: ['5', '6'], label: { record: 1, position: 0 } },
+      ],
+    });
+    const message = async (name: string) => ((await outcome(name)) as { error: { message: string } }).error.message;
+    expect(await message('nested-ragged.jsonl')).toBe('nested-ragged.jsonl:2:17: record 1, position 1: row has 3 values, expected 2 (from line 1)');
+    expect(await message('nested-mixed.jsonl')).toBe(
+      'nested-mixed.jsonl:2:2: record 1 holds one row [...], but record 0 (line 1) holds a list of rows [[...], ...]; all records must hold the same',
+    );
+    expect(await message('nested-empty.jsonl')).toBe('nested-empty.jsonl:2:12: record 1 has an empty list of rows (a record needs at least one row)');
+  });
+
+  it('ids: every row with its record\'s id, read before or after the logits', async () => {
+    const outcome = (name: string) => {
+      const [, text, options] = cases.find(([caseName]) => caseName === name)!;
+      return outcomeOfChunks(name, Array.from(encode(text), (byte) => new Uint8Array([byte])), options);
+    };
+    expect(await outcome('ids.jsonl')).toEqual({
+      info: { name: 'ids.jsonl', format: 'jsonl', columns: 2 },
+      rows: [
+        { index: 0, line: 1, values: ['1', '2'], label: { id: 'déjà', record: 0, position: 0 } },
+        { index: 1, line: 1, values: ['3', '4'], label: { id: 'déjà', record: 0, position: 1 } },
+        { index: 2, line: 2, values: ['5', '6'], label: { id: '12345678901234567890', record: 1, position: 0 } },
+      ],
+    });
+    expect(await outcome('ids.json')).toEqual({
+      info: { name: 'ids.json', format: 'json', columns: 2 },
+      rows: [
+        { index: 0, line: 1, values: ['1', '2'], label: { id: 'a' } },
+        { index: 1, line: 2, values: ['3', '4'], label: { id: 'b' } },
+      ],
+    });
+    expect(await outcome('ids-missing.jsonl')).toEqual({
+      error: { name: 'InputError', message: "ids-missing.jsonl:2:1: record 1 has no key 'id' (keys: logits, ID); choose the field with --id-key NAME" },
+    });
   });
 
   it('the emoji case points after the emoji, counted as one character', async () => {

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readAllRows, readRows } from '../../src/input/open/open-rows.js';
 import type { InputInfo, LogitRow, ReadOptions } from '../../src/input/row.js';
+import type { RowLabel } from '../../src/metrics/summary.js';
 
 export async function rowsOf(text: string, options: ReadOptions = {}, name = 'in.csv'): Promise<number[][]> {
   const { rows } = await readAllRows(name, text, options);
@@ -48,13 +49,20 @@ export async function expectInputError(
   });
 }
 
-/** A row with every value as a string, so NaN and -0 compare exactly. */
-export function plainRow(row: LogitRow): { line: number; index: number; values: string[] } {
-  return {
+/** A row with every value as a string, so NaN and -0 compare exactly; its label when it has one. */
+export function plainRow(row: LogitRow): { line: number; index: number; values: string[]; label?: RowLabel } {
+  const plain = {
     line: row.line,
     index: row.index,
     values: Array.from(row.values, (value) => (Object.is(value, -0) ? '-0' : String(value))),
   };
+  return row.label === undefined ? plain : { ...plain, label: row.label };
+}
+
+/** Rows as [index, line, label, ...values]: where each row is and what names it, in one line per row. */
+export async function labelledRowsOf(text: string, options: ReadOptions = {}, name = 'in.json'): Promise<unknown[][]> {
+  const { rows } = await readAllRows(name, text, options);
+  return rows.map((row) => [row.index, row.line, row.label, ...row.values]);
 }
 
 export type Outcome =

@@ -60,7 +60,18 @@ describe('format from the first characters', () => {
   it('what cannot be JSON Lines is one JSON document, and more after it is an error', async () => {
     // The first value spans lines, or holds several rows, or shares its line with the next one.
     await expectInputError('[\n1,2]\n[3,4]\n', { line: 3, column: 1 }, "unexpected '[' after the end of the JSON document", {}, '<stdin>');
-    await expectInputError('[[1,2]]\n[[3,4]]\n', { line: 2, column: 1 }, "unexpected '[' after the end of the JSON document (JSON Lines would need one row per line", {}, '<stdin>');
+    await expectInputError(
+      '[[1,2]]\n[[3,4]]\n',
+      { line: 2, column: 1 },
+      "unexpected '[' after the end of the JSON document (if this is JSON Lines, use --input-format jsonl: a sniffed input is taken for JSON Lines only when its first line holds one row)",
+      {},
+      '<stdin>',
+    );
+    // A first value holding several rows is taken for a JSON document at once (so that one written
+    // on one line streams), whose rows need no record: JSON Lines of such records need the flag.
+    const { info, rows } = await readAllRows('<stdin>', '{"logits": [[1,2], [3,4]]}\n');
+    expect([info.format, rows.map((row) => row.label)]).toEqual(['json', [undefined, undefined]]);
+    await expectInputError('{"logits": [[1,2]]}\n{"logits": [[3,4]]}\n', { line: 2, column: 1 }, "unexpected '{' after the end of the JSON document (if this is JSON Lines", {}, '<stdin>');
     await expectInputError('[1,2] [3,4]\n', { line: 1, column: 7 }, "unexpected '[' after the end of the JSON document", {}, '<stdin>');
   });
 

@@ -10,6 +10,8 @@ import { decodeUtf8 } from '../text/decode.js';
 import { FLAG } from '../option-flags.js';
 import type { InputInfo, LogitRow, ReadOptions } from '../row.js';
 import { TextRowReader } from '../text/text-rows.js';
+import { STRING_KEPT_CHARS } from '../text/json-tokenizer.js';
+import { DEFAULT_KEY } from '../text/json-rows.js';
 
 export { openFile } from './open-file.js';
 
@@ -88,6 +90,16 @@ export function checkTextOptions(options: ReadOptions): void {
     throw new UsageError(
       `${FLAG.delimiter}: expected one character other than a quote or a line end, got ${JSON.stringify(delimiter)}`,
     );
+  }
+  for (const [key, flag] of [
+    [options.key, FLAG.key],
+    [options.idKey, FLAG.idKey],
+  ] as const) {
+    // A longer key could not be told from another with the same first STRING_KEPT_CHARS characters.
+    if (key !== undefined && key.length > STRING_KEPT_CHARS) throw new UsageError(`${flag}: a key longer than ${STRING_KEPT_CHARS} characters is not supported`);
+  }
+  if (options.idKey !== undefined && options.idKey === (options.key ?? DEFAULT_KEY)) {
+    throw new UsageError(`${FLAG.idKey}: '${options.idKey}' is the key of the logits (${FLAG.key}); name the key that identifies each record`);
   }
   checkSpecs(options.columns, FLAG.columns);
   checkSpecs(options.excludeColumns, FLAG.excludeColumns);

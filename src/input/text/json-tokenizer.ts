@@ -13,7 +13,8 @@ export type JsonTokenKind = 'punct' | 'string' | 'word' | 'newline' | 'eof';
 export interface JsonTokenSink {
   /**
    * punct: text is one of [ ] { } , :   string: text is the decoded value, cut after
-   * STRING_KEPT_CHARS (only keys are ever compared)   word: the raw text   newline, eof: ''.
+   * STRING_KEPT_CHARS + 1 characters (longer than STRING_KEPT_CHARS: it was cut)   word: the raw
+   * text   newline, eof: ''.
    * (line, column) is where the token starts; for newline, the line end character.
    */
   token(kind: JsonTokenKind, text: string, line: number, column: number): void;
@@ -25,8 +26,11 @@ export interface JsonTokenSink {
   wordInChunk(chunk: string, start: number, end: number, line: number, column: number): boolean;
 }
 
-/** Strings are only compared to "logits"; keeping a prefix bounds memory on huge strings. */
-export const STRING_KEPT_CHARS = 64;
+/**
+ * Strings are kept only to compare keys and to read ids (--key, --id-key); keeping a prefix bounds
+ * memory on huge strings. One more character is kept, so the parser can tell a cut string.
+ */
+export const STRING_KEPT_CHARS = 1024;
 
 const BACKSLASH = 0x5c;
 
@@ -174,7 +178,7 @@ export class JsonTokenizer {
   }
 
   private keepInString(text: string): void {
-    if (this.text.length < STRING_KEPT_CHARS) this.text += text;
+    if (this.text.length <= STRING_KEPT_CHARS) this.text += text;
   }
 
   private advance(c: number): void {

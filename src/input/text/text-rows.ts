@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import type { RowBatcher, TextParser } from '../batch.js';
 import { CsvRowParser } from './csv-rows.js';
 import { JsonRowParser } from './json-rows.js';
-import { FLAG } from '../option-flags.js';
+import { FLAG, rejectJsonOptions } from '../option-flags.js';
 import type { InputFormat, InputInfo, ReadOptions } from '../row.js';
 import { DelimiterSniffer, formatFromName, sniffFormat } from '../open/sniff.js';
 
@@ -79,11 +79,12 @@ export class TextRowReader {
       throw new UsageError(`${FLAG.tensor} applies to safetensors and .npz input only, but ${this.name} is ${formatName}`);
     }
     if (format === 'csv') {
+      rejectJsonOptions(this.options, 'csv');
       const delimiter = this.options.delimiter ?? this.sniffer?.delimiter() ?? ',';
       this.parser = new CsvRowParser(this.name, delimiter, this.options, this.rows);
     } else {
       this.rejectCsvOptions(format === 'jsonl' ? 'JSON Lines' : 'JSON');
-      this.parser = new JsonRowParser(this.name, format === 'json-family' ? 'auto' : format, this.rows);
+      this.parser = new JsonRowParser(this.name, format === 'json-family' ? 'auto' : format, this.rows, this.options);
     }
     this.sniffer = undefined;
     const pending = this.pending;
