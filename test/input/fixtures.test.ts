@@ -126,7 +126,7 @@ describe('invalid fixtures: file, line and column', () => {
     ['bad-token.csv', 3, 3, "expected a number in field 2 'b', got '1.2.3'; if this column is not logits, leave it out with --exclude-columns b"],
     ['no-rows.csv', 2, 1, "no data rows: line 1 was read as a header because field 1 'a' is not a number; if it is data, pass --no-header"],
     ['unterminated.csv', 2, 3, 'unterminated quoted field'],
-    ['bad.jsonl', 2, 5, 'expected a number, got a string'],
+    ['bad.jsonl', 2, 5, 'expected a number (value 2 of the row), got a string'],
   ])('%s:%d:%d', async (name, line, column, problem) => {
     const error = await fixtureError(name);
     expect(error.position).toEqual({ file: fixture(name), line, column });

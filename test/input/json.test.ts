@@ -63,15 +63,15 @@ describe('JSON: accepted shapes', () => {
 
 describe('JSON: errors with their line and column', () => {
   it('a string where a number belongs', async () => {
-    await errorAt('[[1, "1.5"]]', 1, 6, 'expected a number, got a string');
-    await errorAt('["1.5"]', 1, 2, 'expected a number, got a string');
+    await errorAt('[[1, "1.5"]]', 1, 6, 'expected a number (value 2 of the row), got a string');
+    await errorAt('["1.5"]', 1, 2, 'expected a number (value 1 of the row), got a string');
   });
 
   it('words that are not numbers', async () => {
-    await errorAt('[[1, true]]', 1, 6, "expected a number, got 'true'");
-    await errorAt('[null]', 1, 2, "expected a number, got 'null'");
-    await errorAt('[1.2.3]', 1, 2, "expected a number, got '1.2.3'");
-    await errorAt('[\n  0x10\n]', 2, 3, "expected a number, got '0x10'");
+    await errorAt('[[1, true]]', 1, 6, "expected a number (value 2 of the row), got 'true'");
+    await errorAt('[null]', 1, 2, "expected a number (value 1 of the row), got 'null'");
+    await errorAt('[1.2.3]', 1, 2, "expected a number (value 1 of the row), got '1.2.3'");
+    await errorAt('[\n  0x10\n]', 2, 3, "expected a number (value 1 of the row), got '0x10'");
   });
 
   it('a missing logits key: at the object, with the keys it has', async () => {
@@ -106,14 +106,14 @@ describe('JSON: errors with their line and column', () => {
   });
 
   it('nesting other than records of rows of numbers', async () => {
-    await errorAt('[[[[1]]]]', 1, 4, "expected a number, got '[' (a record holds one row [...] or a list of rows [[...], ...], nothing deeper)");
-    await errorAt('{"logits": [[[1]]]}', 1, 14, "expected a number, got '[' (a record holds one row");
+    await errorAt('[[[[1]]]]', 1, 4, "expected a number (value 1 of the row), got '[' (a record holds one row [...] or a list of rows [[...], ...], nothing deeper)");
+    await errorAt('{"logits": [[[1]]]}', 1, 14, "expected a number (value 1 of the row), got '[' (a record holds one row");
     await errorAt('[[1], 2]', 1, 7, "expected '[' or '{' (the next record), got '2'");
-    await errorAt('[1, [2]]', 1, 5, "expected a number, got '['");
+    await errorAt('[1, [2]]', 1, 5, "expected a number (value 2 of the row), got '['");
     await errorAt('[[[1], 2]]', 1, 8, "expected '[' (the next row), got '2'");
     await errorAt('[{"logits": [{"a": 1}]}]', 1, 14, "expected a number or '[' (a row), got '{'");
-    await errorAt('["a"]', 1, 2, 'expected a number, got a string');
-    await errorAt('[true, 1]', 1, 2, "expected a number, got 'true'");
+    await errorAt('["a"]', 1, 2, 'expected a number (value 1 of the row), got a string');
+    await errorAt('[true, 1]', 1, 2, "expected a number (value 1 of the row), got 'true'");
     await errorAt('[:]', 1, 2, "expected a number, '[' or '{' (a record), got ':'");
     await errorAt('"abc"', 1, 1, "expected '[' or '{'");
     await errorAt('42', 1, 1, "expected '[' or '{'");
@@ -185,9 +185,9 @@ describe('JSON Lines', () => {
   });
 
   it('records hold rows of numbers, nothing deeper', async () => {
-    await errorAtLine('[[[1,2]]]\n', 1, 3, "expected a number, got '[' (a record holds one row [...] or a list of rows [[...], ...], nothing deeper)");
-    await errorAtLine('{"logits": [[[1,2]]]}\n', 1, 14, "expected a number, got '[' (a record holds");
-    await errorAtLine('["a"]\n', 1, 2, 'expected a number, got a string');
+    await errorAtLine('[[[1,2]]]\n', 1, 3, "expected a number (value 1 of the row), got '[' (a record holds one row [...] or a list of rows [[...], ...], nothing deeper)");
+    await errorAtLine('{"logits": [[[1,2]]]}\n', 1, 14, "expected a number (value 1 of the row), got '[' (a record holds");
+    await errorAtLine('["a"]\n', 1, 2, 'expected a number (value 1 of the row), got a string');
     await errorAtLine('[]\n', 1, 1, 'empty row (a row needs at least one value)');
     await errorAtLine('{"x": [1]}\n', 1, 1, "record 0 has no key 'logits' (keys: x)");
     await errorAtLine('7\n', 1, 1, "expected '[' or '{'");

@@ -320,7 +320,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
           this.recordCount = 0; // the holder was not a record after all
           return this.openRecord(punct, line, column, true);
         }
-        if (kind === 'string') throw this.error(line, column, 'expected a number, got a string');
+        if (kind === 'string') throw this.error(line, column, 'expected a number (value 1 of the row), got a string');
         throw this.error(line, column, `expected a number, '[' or '{' (a record), got ${describe(kind, text)}`);
       case 'records':
         if (punct === '[' || punct === '{') this.openRecord(punct, line, column, true);
@@ -334,7 +334,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
           this.setShape('rows', line, column);
           return this.openArray('row', line, column);
         }
-        if (kind === 'string') throw this.error(line, column, 'expected a number, got a string');
+        if (kind === 'string') throw this.error(line, column, 'expected a number (value 1 of the row), got a string');
         throw this.error(line, column, `expected a number or '[' (a row), got ${describe(kind, text)}`);
       case 'rows':
         if (punct === '[') this.openArray('row', line, column);
@@ -343,9 +343,9 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       case 'row':
         if (kind === 'word') return this.addValue(text, line, column);
         if (punct === '[' && this.inListOfRows()) {
-          throw this.error(line, column, `expected a number, got '[' (a record holds ${SHAPE_WORDS.row} or ${SHAPE_WORDS.rows}, nothing deeper)`);
+          throw this.error(line, column, `expected a number (value ${this.count + 1} of the row), got '[' (a record holds ${SHAPE_WORDS.row} or ${SHAPE_WORDS.rows}, nothing deeper)`);
         }
-        throw this.error(line, column, `expected a number, got ${describe(kind, text)}`);
+        throw this.error(line, column, `expected a number (value ${this.count + 1} of the row), got ${describe(kind, text)}`);
       case 'skip':
         this.skipValue(kind, text, line, column);
         return;
@@ -553,7 +553,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
 
   private addValue(word: string, line: number, column: number): void {
     const value = parseLogit(word);
-    if (value === undefined) throw this.error(line, column, `expected a number, got ${quoteToken(word)}`);
+    if (value === undefined) throw this.error(line, column, `expected a number (value ${this.count + 1} of the row), got ${quoteToken(word)}`);
     this.storeValue(value, line, column);
   }
 
