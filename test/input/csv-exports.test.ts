@@ -41,6 +41,16 @@ describe('pandas exports', () => {
     expect(await rowsOf('0,1,2\n')).toEqual([[0, 1, 2]]);
   });
 
+  it('df.to_csv() with named columns: the index under an empty name is left out', async () => {
+    const { info, rows } = await readAllRows('df.csv', ',cat,dog\n0,1.5,-2\n1,0.25,3\n');
+    expect(info.header).toEqual(['cat', 'dog']);
+    expect(rows.map((row) => Array.from(row.values))).toEqual([
+      [1.5, -2],
+      [0.25, 3],
+    ]);
+    expect(info.notes?.[0]).toContain("column 1 '' holds integers");
+  });
+
   it("'Unnamed: 0' (pandas' name for an index read back) over integers is left out too", async () => {
     expect((await infoOf('Unnamed: 0,a,b\n0,1.5,2\n1,3,4\n')).header).toEqual(['a', 'b']);
   });
