@@ -5,8 +5,8 @@
 // the disk holds one copy, in a private directory removed when reading is done, at exit, or on
 // Ctrl-C.
 
-import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -62,7 +62,9 @@ function removeAndResignal(signal: NodeJS.Signals): void {
 export async function spoolToFile(name: string, bytes: AsyncIterable<Uint8Array>, parent: string): Promise<SpooledFile> {
   let directory: string;
   try {
-    directory = await mkdtemp(join(parent, 'logitcheck-'));
+    // Synchronous, and tracked in the same tick: a signal handled between an asynchronous
+    // mkdtemp's completion and track() would leave the directory behind (seen under load).
+    directory = mkdtempSync(join(parent, 'logitcheck-'));
   } catch (error) {
     throw copyError(name, parent, error);
   }
