@@ -49,3 +49,35 @@ describe('the flags of the final m + log(s) addition', () => {
     for (const kind of RESULT_KINDS) expectNames(`${kind.function} ${kind.algorithm} float64 flags`, [1e-40], flagNames(kernel.flags[kind.id]), []);
   });
 });
+
+describe('float64: log and log1p are the machine\'s own, called once', () => {
+  // In float64 every operation is the machine's own (docs/metrics.md section 1): log(s) is
+  // Math.log(s) itself, not a mathematically equal formula such as log2(s) * ln 2, which
+  // differs in the last bit for some s (K = 9, 10, 17, ...). The mpmath fixtures cannot see
+  // that: their log is correctly rounded, Math.log only faithful, so they allow float64 an ulp
+  // or two. Here the row is K zeros, every intermediate is exact, and the outputs are one call:
+  //   t_j = exp(0) = 1; s = K and D = K (integers, added exactly); s' = K - 1;
+  //   logsumexp: 0 + log(s) = Math.log(K) (max-shift, online, naive), log1p: Math.log1p(K - 1);
+  //   log-softmax: 0 - log(s) = -Math.log(K) (max-shift, online), -Math.log1p(K - 1) (log1p).
+  test('K zeros, K = 1 .. 64: logsumexp and log-softmax are exactly Math.log(K) and Math.log1p(K - 1)', () => {
+    const kernel = new FormatKernel(FORMATS.float64);
+    for (let K = 1; K <= 64; K++) {
+      const input = new Float64Array(K);
+      kernel.run(input, K);
+      const row = `[0 x ${K}]`;
+      for (const [id, name] of [
+        [R.logsumexpMaxShift, 'logsumexp max-shift'],
+        [R.logsumexpOnline, 'logsumexp online'],
+        [R.logsumexpNaive, 'logsumexp naive'],
+      ] as const) {
+        expectFigure(name, row, kernel.outputs[id][0], Math.log(K));
+      }
+      expectFigure('logsumexp log1p', row, kernel.outputs[R.logsumexpLog1p][0], Math.log1p(K - 1));
+      for (let i = 0; i < K; i++) {
+        expectFigure(`log-softmax max-shift [${i}]`, row, kernel.outputs[R.logSoftmaxMaxShift][i], -Math.log(K));
+        expectFigure(`log-softmax online [${i}]`, row, kernel.outputs[R.logSoftmaxOnline][i], -Math.log(K));
+        expectFigure(`log-softmax log1p [${i}]`, row, kernel.outputs[R.logSoftmaxLog1p][i], -Math.log1p(K - 1));
+      }
+    }
+  });
+});
