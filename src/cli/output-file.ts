@@ -2,7 +2,7 @@ import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync,
 import { mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OutputError } from '../errors.js';
+import { fileMessage, OutputError } from '../errors.js';
 import { writeFailure } from './io.js';
 
 /** Fails before any work starts when `--output` cannot be written (a bad output path fails first). */
@@ -14,11 +14,13 @@ export function checkWritable(path: string): void {
   } catch {
     stats = undefined; // does not exist yet: its folder must be writable
   }
-  if (stats?.isDirectory()) throw new OutputError(`--output ${path}: is a directory`);
+  if (stats?.isDirectory()) throw new OutputError(fileMessage('output file', path, 'EISDIR'));
   try {
     accessSync(stats ? full : dirname(full), constants.W_OK);
-  } catch {
-    throw new OutputError(`--output ${path}: ${stats ? 'the file is not writable' : 'its folder does not exist or is not writable'}`);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (typeof code !== 'string') throw error;
+    throw new OutputError(fileMessage(stats ? 'output file' : 'output folder', path, code, message));
   }
 }
 
