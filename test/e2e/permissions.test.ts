@@ -50,6 +50,10 @@ describe('permission errors, as an unprivileged user', () => {
   chmodSync(secretNpy, 0o000);
   const lockedFolder = join(dir, 'locked');
   mkdirSync(lockedFolder);
+  // Writable itself, but replaced through a temporary file in a folder one may not write in.
+  const writableInLocked = join(lockedFolder, 'writable.json');
+  writeFileSync(writableInLocked, '{}\n');
+  chmodSync(writableInLocked, 0o666);
   const lockedFile = join(dir, 'locked-file.csv');
   writeFileSync(lockedFile, 'old\n');
   chmodSync(lockedFile, 0o444);
@@ -67,6 +71,13 @@ describe('permission errors, as an unprivileged user', () => {
       'an -o file one may not write',
       ['compute', '-f', 'softmax', '-d', 'f32', '-o', lockedFile],
       `logitcheck: --output ${lockedFile}: the file is not writable: permission denied (EACCES)\n`,
+    ],
+    [
+      // It used to pass the up-front check and fail after the whole analysis: 'cannot write the
+      // report to ...: permission denied (EACCES)'.
+      'an -o file one may write, in a folder one may not write in',
+      ['analyze', 'fixtures/demo/breaks.csv', '--format', 'json', '-o', writableInLocked],
+      `logitcheck: --output ${writableInLocked}: its folder is not writable: permission denied (EACCES)\n`,
     ],
   ];
   for (const [what, args, expected] of cases) {
