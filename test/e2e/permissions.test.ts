@@ -58,6 +58,9 @@ describe('permission errors, as an unprivileged user', () => {
   writeFileSync(lockedFile, 'old\n');
   chmodSync(lockedFile, 0o444);
   chmodSync(lockedFolder, 0o555);
+  // Writable again when this describe ends, so that the scratch folder can be removed by a user
+  // who is not root.
+  afterAll(() => chmodSync(lockedFolder, 0o755));
 
   const cases: Array<[string, string[], string]> = [
     ['a CSV input', ['analyze', secretCsv], `logitcheck: ${secretCsv}: permission denied\n`],
@@ -92,28 +95,26 @@ describe('permission errors, as an unprivileged user', () => {
 describe('an immutable -o file (chattr +i): EPERM, even for root', () => {
   // access(2) refuses W_OK on an immutable file with EPERM, whoever asks: the one way to see
   // EPERM for real. Needs root (CAP_LINUX_IMMUTABLE), chattr and a file system with the flag.
-  const immutable = join(dir, 'immutable.csv');
-  writeFileSync(immutable, 'old\n');
-  let skipped: string | undefined;
-  try {
-    if (process.getuid?.() !== 0) throw new Error('not root');
-    execFileSync('chattr', ['+i', immutable], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (error) {
-    const reason = ((error as { stderr?: Buffer }).stderr?.toString() || (error as Error).message).trim();
-    skipped = `chattr +i ${immutable} failed: ${reason}`;
-  }
-  // When this describe ends: before the scratch folder is removed, at the end of the file.
-  afterAll(() => {
-    if (skipped === undefined) execFileSync('chattr', ['-i', immutable]);
-  });
-
+  // The flag is set and cleared within the test, so that nothing undeletable outlives it.
   test('compute -o onto it: exit 2, the file is not writable: operation not permitted (EPERM)', (context) => {
-    if (skipped !== undefined) return context.skip(skipped);
-    const result = spawnSync(process.execPath, [BIN, 'compute', '-f', 'softmax', '-d', 'f32', '-o', immutable], { input: '1,2\n', encoding: 'utf8' });
-    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
-      status: 2,
-      stdout: '',
-      stderr: `logitcheck: --output ${immutable}: the file is not writable: operation not permitted (EPERM)\n`,
-    });
+    const immutable = join(dir, 'immutable.csv');
+    writeFileSync(immutable, 'old\n');
+    try {
+      if (process.getuid?.() !== 0) throw new Error('not root');
+      execFileSync('chattr', ['+i', immutable], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      const reason = ((error as { stderr?: Buffer }).stderr?.toString() || (error as Error).message).trim();
+      return context.skip(`chattr +i ${immutable} failed: ${reason}`);
+    }
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'compute', '-f', 'softmax', '-d', 'f32', '-o', immutable], { input: '1,2\n', encoding: 'utf8' });
+      expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        status: 2,
+        stdout: '',
+        stderr: `logitcheck: --output ${immutable}: the file is not writable: operation not permitted (EPERM)\n`,
+      });
+    } finally {
+      execFileSync('chattr', ['-i', immutable]);
+    }
   });
 });
