@@ -68,8 +68,50 @@ export class WriteError extends OutputError {
  */
 export function systemReason(error: NodeJS.ErrnoException): string {
   if (!error.code) return error.message;
-  const text = [...getSystemErrorMap().values()].find(([name]) => name === error.code)?.[1] ?? error.message;
-  return `${text} (${error.code})`;
+  return codeReason(error.code, error.message);
+}
+
+/** libuv's text for a system error code, and the code: `permission denied (EACCES)`; `fallback` for a code libuv does not know. */
+function codeReason(code: string, fallback: string): string {
+  const text = [...getSystemErrorMap().values()].find(([name]) => name === code)?.[1] ?? fallback;
+  return `${text} (${code})`;
+}
+
+/**
+ * What a path given on the command line is, for the message of a failed open: an input file,
+ * the `--output` file (it exists), or the folder `--output` would be created in (it does not).
+ */
+export type FileRole = 'input' | 'output file' | 'output folder';
+
+// Why an input cannot be read, in words (the code itself says nothing to most users).
+const INPUT_PROBLEMS: Record<string, string> = {
+  ENOENT: 'no such file',
+  ENOTDIR: 'no such file (a part of the path is not a directory)',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+};
+
+/**
+ * Why a file in `role` cannot be used, from the system error code of the failed open, stat or
+ * access: the part of the message after the path. `detail` (the error's own message) is shown
+ * for an input error without words of its own.
+ */
+export function fileProblem(role: FileRole, code: string, detail = ''): string {
+  if (role === 'input') return INPUT_PROBLEMS[code] ?? `cannot be read (${code}: ${detail})`;
+  if (role === 'output file') return code === 'EISDIR' ? 'is a directory' : `the file is not writable: ${codeReason(code, detail)}`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'its folder does not exist';
+  return `its folder is not writable: ${codeReason(code, detail)}`;
+}
+
+/**
+ * The one-line message (what follows `logitcheck: ` on stderr) for a file that cannot be used:
+ * `data.csv: permission denied`, `--output out.npy: its folder is not writable: permission
+ * denied (EACCES)`. InputError and OutputError carry exactly this text.
+ */
+export function fileMessage(role: FileRole, path: string, code: string, detail = ''): string {
+  const problem = fileProblem(role, code, detail);
+  return role === 'input' ? `${formatPosition({ file: path })}: ${problem}` : `--output ${path}: ${problem}`;
 }
 
 export function formatPosition(position: InputPosition): string {

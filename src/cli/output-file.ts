@@ -2,23 +2,37 @@ import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync,
 import { mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { OutputError } from '../errors.js';
+import { fileMessage, OutputError } from '../errors.js';
 import { writeFailure } from './io.js';
 
-/** Fails before any work starts when `--output` cannot be written (a bad output path fails first). */
+/**
+ * Fails before any work starts when `--output` cannot be written (a bad output path fails
+ * first): the file itself when it exists, and the folder it is replaced from (openOutputFile
+ * writes a regular file under a temporary name there and renames it over the file), so a
+ * writable file in a folder one may not write in fails here, not after the work.
+ */
 export function checkWritable(path: string): void {
-  const full = resolve(path);
   let stats: Stats | undefined;
   try {
-    stats = statSync(full);
+    stats = statSync(resolve(path));
   } catch {
     stats = undefined; // does not exist yet: its folder must be writable
   }
-  if (stats?.isDirectory()) throw new OutputError(`--output ${path}: is a directory`);
-  try {
-    accessSync(stats ? full : dirname(full), constants.W_OK);
-  } catch {
-    throw new OutputError(`--output ${path}: ${stats ? 'the file is not writable' : 'its folder does not exist or is not writable'}`);
+  if (stats?.isDirectory()) throw new OutputError(fileMessage('output file', path, 'EISDIR'));
+  const target = outputTarget(path);
+  const checks: Array<['output file' | 'output folder', string]> = [];
+  if (stats) checks.push(['output file', resolve(path)]);
+  if (target.replace) checks.push(['output folder', dirname(target.path)]);
+  for (const [role, checked] of checks) {
+    try {
+      accessSync(checked, constants.W_OK);
+      // access(2) lets a writable regular file pass for a folder (`-o notes.txt/out.csv`).
+      if (role === 'output folder' && !statSync(checked).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, access '${checked}'`), { code: 'ENOTDIR' });
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      if (typeof code !== 'string') throw error;
+      throw new OutputError(fileMessage(role, path, code, message));
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/run-cli.js';
@@ -231,6 +231,14 @@ describe('analyze: output and several inputs', () => {
     const bad = await runCli(['analyze', 'no/such.csv', '-o', join(dir, 'missing-dir', 'r.json')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--output .*folder does not exist/); // not the missing input: the output is checked first
+  });
+
+  test('--output under a regular file (its "folder" is a file) fails before any work, though access(2) finds the file writable', async () => {
+    const dir = scratchDir('analyze');
+    writeFileSync(join(dir, 'notes.txt'), 'not a folder\n');
+    const path = join(dir, 'notes.txt', 'r.json');
+    const bad = await runCli(['analyze', 'no/such.csv', '-o', path]);
+    expect(bad).toEqual({ status: 2, stdout: '', stderr: `logitcheck: --output ${path}: its folder does not exist\n` });
   });
 
   test('several files: one JSON object holding all, one table section each', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { f16round } from '@petamoriken/float16';
 import { bfloat16, float16, float32, float64, FORMATS, roundDoubleDouble, roundDoubleDoubleEach, type Format } from '../../src/formats/index.js';
-import { allNonNegativeValues, exactRound, nextDown, nextUp } from '../support/exact-rounding.js';
+import { allNonNegativeValues, exactRound, exactRoundSum, nextDown, nextUp } from '../support/exact-rounding.js';
 
 const sixteenBit = [
   { name: 'float16', format: float16, exponentBits: 5 },
@@ -184,19 +184,37 @@ describe('roundDoubleDouble: hi + lo rounded once', () => {
     expect(roundDoubleDouble(bfloat16, 3.3895313892515355e38 + 2 ** 119, -1)).toBe(3.3895313892515355e38);
   });
 
-  test('a hi that is not a midpoint rounds as hi does', () => {
+  test('hi + lo rounds as the exact sum does (BigInt), in every narrow format, midpoints included', () => {
+    // Every generated case is checked in all three formats (none is skipped): random hi, and hi
+    // placed on a midpoint of one of the formats (the neighbours of a random value of it, averaged),
+    // where the sign of lo decides, or ties-to-even when lo is 0.
+    const formats = [float32, float16, bfloat16];
+    const randomHi = fc.double({ min: -6e4, max: 6e4, noNaN: true });
+    const midpointHi = fc.tuple(fc.constantFrom(...formats), fc.double({ min: -6e4, max: 6e4, noNaN: true })).map(([format, x]) => {
+      const below = format.round(x);
+      const step = 2 ** (Math.max(Math.floor(Math.log2(Math.abs(below) || format.minNormal)), Math.log2(format.minNormal)) - format.precision + 1);
+      return below + step / 2; // exact: one bit below the format's quantum at below
+    });
+    const lo = fc.oneof(fc.constant(0), fc.double({ min: -1, max: 1, noNaN: true }));
+    let midpoints = 0;
     fc.assert(
-      fc.property(fc.double({ min: -6e4, max: 6e4, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), (hi, t) => {
-        const lo = t * 2 ** -60 * Math.abs(hi); // well under half an ulp of hi
-        for (const format of [float32, float16, bfloat16]) {
-          const rounded = format.round(hi);
-          const other = 2 * hi - rounded;
-          if (format.round(other) === other && rounded !== hi) return; // a midpoint: covered above
-          expect(roundDoubleDouble(format, hi, lo)).toBe(rounded);
+      fc.property(fc.oneof(randomHi, midpointHi), lo, (hi, t) => {
+        const tail = t * 2 ** -60 * Math.abs(hi); // well under half an ulp of hi: hi = fl(hi + tail)
+        for (const format of formats) {
+          const got = roundDoubleDouble(format, hi, tail);
+          const expected = exactRoundSum(format, hi, tail);
+          const nudge = 2 ** -80 * Math.abs(hi);
+          if (nudge !== 0 && exactRoundSum(format, hi, nudge) !== exactRoundSum(format, hi, -nudge)) midpoints++;
+          if (!Object.is(got, expected)) {
+            throw new Error(
+              `roundDoubleDouble(${format.dtype}, ${hi}, ${tail}): input hi ${hi}, lo ${tail}; got ${got}, expected ${expected} (exact BigInt rounding of the sum), difference ${got - expected}, tolerance 0`,
+            );
+          }
         }
       }),
       { numRuns: 20_000 },
     );
+    expect(midpoints, 'cases whose hi is a midpoint of the format (decided by lo)').toBeGreaterThan(1000);
   });
 });
 

@@ -1,13 +1,10 @@
 // The committed files under fixtures/input/, read from disk through openFile and readRows.
 
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { openFile, readRows } from '../../src/input/open/open-rows.js';
 import type { InputInfo, LogitRow, ReadOptions } from '../../src/input/row.js';
-import { scratchDir } from '../support/scratch.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/input/${name}`, import.meta.url));
 
@@ -149,13 +146,8 @@ describe('openFile', () => {
     await expect(drain(dir)).rejects.toThrow(new InputError({ file: dir }, 'is a directory, not a file'));
   });
 
-  // root reads files whatever their mode, so this can only be seen as another user.
-  it.skipIf(process.getuid?.() === 0)('an unreadable file is an InputError naming it', async () => {
-    const path = join(scratchDir('fixtures'), 'secret.csv');
-    writeFileSync(path, '1,2\n');
-    chmodSync(path, 0o000);
-    await expect(drain(path)).rejects.toThrow(new InputError({ file: path }, 'permission denied'));
-  });
+  // An unreadable file: its message for every error code in test/errors.test.ts, and for real
+  // (root reads files whatever their mode) as an unprivileged user in test/e2e/permissions.test.ts.
 
   it('yields the file bytes', async () => {
     const chunks: Uint8Array[] = [];

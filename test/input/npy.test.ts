@@ -2,7 +2,6 @@
 // InputError at the byte at fault.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { openTensorRows } from '../../src/input/tensor/tensor-rows.js';
@@ -206,10 +205,6 @@ describe('unreadable files', () => {
     });
   });
 
-  // root reads files whatever their mode, so this can only be seen as another user.
-  it.skipIf(process.getuid?.() === 0)('permission denied', async () => {
-    const path = tempFile('secret.npy', npyBytes(npyHeader('<f4', [1]), f32([1])));
-    chmodSync(path, 0o000);
-    expect(await tensorError(path, 'npy')).toEqual({ file: path, problem: 'permission denied' });
-  });
+  // Permission denied: for every error code in test/errors.test.ts, and for real (root reads
+  // files whatever their mode) as an unprivileged user in test/e2e/permissions.test.ts.
 });

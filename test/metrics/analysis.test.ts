@@ -5,6 +5,7 @@ import { DTYPES } from '../../src/formats/index.js';
 import { Analysis, type AnalysisSelection } from '../../src/metrics/analysis.js';
 import { meanBits } from '../../src/metrics/bits-of-error.js';
 import { mergeAnalysisSummary, type AnalysisSummary, type ResultSummary } from '../../src/metrics/summary.js';
+import { expectFigure } from '../support/expect-figure.js';
 
 const everything: AnalysisSelection = {
   dtypes: DTYPES,
@@ -115,6 +116,85 @@ describe('input figures', () => {
     const maxShift = result(summary, 'softmax', 'float32', 'max-shift');
     expect(maxShift.wrong.nan).toBe(0);
     expect(maxShift.errors.count).toBe(3); // the masked position's exact probability 0 is met exactly
+  });
+});
+
+describe('hand-derived edge rows', () => {
+  // bfloat16 max-shift log-softmax of [-5, -3, 0]. bfloat16 keeps 8 significant bits: its spacing
+  // is 2^-15 in [2^-8, 2^-7), 2^-12 in [2^-5, 2^-4), 2^-7 in [1, 2), 2^-6 in [2, 4), 2^-5 in
+  // [4, 8). The logits are bfloat16 values, m = 0, so d = x exactly.
+  //   t_0 = exp(-5) = 0.00673795 = 220.789 * 2^-15  -> 221 * 2^-15
+  //   t_1 = exp(-3) = 0.0497871  = 203.928 * 2^-12  -> 204 * 2^-12
+  //   t_2 = exp(0)  = 1
+  //   t_0 + t_1 = (27.625 + 204) * 2^-12 = 231.625 * 2^-12 -> 232 * 2^-12 = 0.056640625
+  //   s = 1.056640625 = 135.25 * 2^-7 -> 135 * 2^-7 = 1.0546875
+  //   log(s) = 0.0532445 = 218.090 * 2^-12 -> 218 * 2^-12 = 0.05322265625
+  //   c_0 = -5 - log(s) = -161.703 * 2^-5 -> -162 * 2^-5
+  //   c_1 = -3 - log(s) = -195.406 * 2^-6 -> -195 * 2^-6
+  //   c_2 =  0 - log(s) = -218 * 2^-12 (exact)
+  // Exact: LSE = log(1 + e^-3 + e^-5) = 0.0549852354, log-softmax = x - LSE:
+  //   e_0 = -5.0549852354 = -161.760 * 2^-5 -> -162 * 2^-5: c_0 is correctly rounded, 0 ulps
+  //   e_1 = -3.0549852354 = -195.519 * 2^-6 -> -196 * 2^-6: c_1 is 1 ulp off
+  //   e_2 = -0.0549852354 = -225.220 * 2^-12 -> -225 * 2^-12: c_2 is 7 ulps off
+  // (Each scaled figure is at least 0.02 from a rounding boundary, so 6 digits decide it.)
+  const row = [-5, -3, 0];
+  const logSoftmax = () => result(analyse([row]), 'log-softmax', 'bfloat16', 'max-shift');
+
+  test('bfloat16 max-shift log-softmax of [-5, -3, 0]: maxUlp is the largest distance of the row (7, last), not the first wrong one (1)', () => {
+    const errors = logSoftmax().errors;
+    expectFigure('errors.count', row, errors.count, 3);
+    expectFigure('errors.maxUlp', row, errors.maxUlp, 7);
+  });
+
+  test('bfloat16 max-shift log-softmax of [-5, -3, 0]: bits of error are log2(1 + d) for d = 0, 1, 7 ulps: 0, 1 and 3 bits', () => {
+    const errors = logSoftmax().errors;
+    // Sum 0 + 1 + 3 = 4 bits, in quanta of 2^-24 bits; mean 4/3.
+    expectFigure('errors.bitsSum (quanta)', row, errors.bitsSum.high * 2 ** 52 + errors.bitsSum.low, 4 * 2 ** 24);
+    expectFigure('meanBits', row, meanBits(errors.bitsSum, errors.count), 4 / 3, 2 ** -40);
+    // Quarter-bit bins: 0 bits in bin 0, 1 bit in bin 4, 3 bits in bin 12.
+    const bins = errors.bitsHistogram.flatMap((count, bin) => (count > 0 ? [`${bin}:${count}`] : []));
+    expect(bins, `histogram of ${JSON.stringify(row)}`).toEqual(['0:1', '4:1', '12:1']);
+  });
+
+  test('bfloat16 softmax of [0, 2^-10]: every algorithm flips the argmax, though each probability is correctly rounded', () => {
+    // The exact softmax is largest at index 1 (the larger logit): 1/(1 + e^-2^-10) = 0.500244
+    // against 0.499756 at index 0. In bfloat16 both round to 0.5: below 1 the spacing is 2^-8,
+    // and exp(-2^-10) = 1 - 0.000976 lies within 2^-9 of 1, so t_0 = t_1 = 1, s = 2 and both
+    // outputs are 1/2; the computed argmax (ties: lowest index) is 0. naive: exp(2^-10) =
+    // 1.000977 rounds to 1 too (spacing 2^-7 above 1). exp-lse: L = 2^-10 + log1p(1), log1p(1) =
+    // 0.693147 = 354.89 * 2^-9 -> 355 * 2^-9, + 2^-10 = 355.5 * 2^-9, a tie -> 356 * 2^-9; then
+    // x_0 - L = -356 * 2^-9 and x_1 - L = -355.5 * 2^-9 -> (tie) -356 * 2^-9: equal exps.
+    // Wider dtypes keep the two apart: float16 t_0 = 1 - 2^-10 (spacing 2^-11 below 1), s = 2 -
+    // 2^-10, t_0/s = 0.4997557 -> 2047 * 2^-12 and 1/s = 0.5002443 -> 1025 * 2^-11; float32 and
+    // float64 separate them by far more than their spacing.
+    const input = [0, 2 ** -10];
+    const summary = analyse([input]);
+    for (const algorithm of ['naive', 'max-shift', 'online', 'log1p', 'exp-lse']) {
+      for (const dtype of DTYPES) {
+        const softmax = result(summary, 'softmax', dtype, algorithm);
+        expectFigure(`softmax ${dtype} ${algorithm} argmaxFlips`, input, softmax.softmax!.argmaxFlips, dtype === 'bfloat16' ? 1 : 0);
+        expect(softmax.firstRows.argmaxFlip, `${dtype} ${algorithm}`).toEqual(dtype === 'bfloat16' ? [{ row: 0, line: 2 }] : []);
+      }
+    }
+    const maxShift = result(summary, 'softmax', 'bfloat16', 'max-shift');
+    expectFigure('bfloat16 max-shift errors.maxUlp', input, maxShift.errors.maxUlp, 0);
+  });
+
+  test('castUnderflow counts negative logits flushed to -0: -1e-8 in float16, -1e-46 in float32, bfloat16 and float16', () => {
+    // float16's least subnormal is 2^-24 = 5.96e-8, so anything below half of it (2^-25 =
+    // 2.98e-8) in magnitude rounds to a zero of its sign. float32's is 2^-149 = 1.4e-45,
+    // bfloat16's 2^-133 = 9.2e-41: -1e-46 becomes -0 in both, -1e-8 stays (normal). float64
+    // holds both. The zeros of the rows are zeros already, not casts to 0.
+    const rows = [
+      [-1e-8, 0],
+      [-1e-46, 0],
+    ];
+    const summary = analyse(rows);
+    const expected: Record<string, number> = { float64: 0, float32: 1, float16: 2, bfloat16: 1 };
+    for (const figures of summary.inputs) {
+      expectFigure(`${figures.dtype} castUnderflow`, rows, figures.castUnderflow, expected[figures.dtype]);
+      expectFigure(`${figures.dtype} castOverflow`, rows, figures.castOverflow, 0);
+    }
   });
 });
 

@@ -79,11 +79,15 @@ describe('error-free transformations', () => {
 });
 
 /** A double-double with |lo| <= ulp(hi)/2 from two doubles. */
-const doubleDouble = fc.tuple(fc.double({ noNaN: true, min: -1e50, max: 1e50 }), fc.double({ min: -0.5, max: 0.5, noNaN: true })).map(([hi, fraction]) => {
-  const lo = hi * 2 ** -53 * fraction;
-  twoSum(holder, hi, lo);
-  return [holder.hi, holder.lo] as const;
-}).filter(([hi]) => hi === 0 || Math.abs(hi) > 1e-50);
+const doubleDouble = fc.oneof(
+  { weight: 9, arbitrary: fc.tuple(fc.double({ noNaN: true, min: -1e50, max: 1e50 }), fc.double({ min: -0.5, max: 0.5, noNaN: true })).map(([hi, fraction]) => {
+    const lo = hi * 2 ** -53 * fraction;
+    twoSum(holder, hi, lo);
+    return [holder.hi, holder.lo] as const;
+  }).filter(([hi]) => hi === 0 || Math.abs(hi) > 1e-50) },
+  // Zeros of both signs, so that exact zero sums, products and quotients come up often.
+  { weight: 1, arbitrary: fc.constantFrom([0, 0] as const, [-0, 0] as const) },
+);
 
 function dd(hi: number, lo: number): Decimal {
   return exact(hi).plus(exact(lo));
@@ -91,16 +95,28 @@ function dd(hi: number, lo: number): Decimal {
 
 const tolerance = (bits: number): Decimal => new Precise(2).pow(-bits);
 
+/** An exact zero result must be the double-double 0 + 0 (signs aside): hi alone is not enough. */
+function checkZero(what: string, input: number[], hi: number, lo: number): void {
+  if (hi === 0 && lo === 0) return;
+  throw new Error(
+    [
+      `${what}: the exact result is 0`,
+      `  input      [${input.join(', ')}]`,
+      `  got        ${hi} + ${lo}`,
+      `  expected   0 + 0`,
+      `  difference ${ddDecimal(hi, lo).toString()}`,
+      `  tolerance  0 (an exact zero)`,
+    ].join('\n'),
+  );
+}
+
 describe('double-double operations (tolerances from Joldes, Muller and Popescu 2017)', () => {
   it('ddAdd: relative error below 3 * 2^-106', () => {
     fc.assert(
       fc.property(doubleDouble, doubleDouble, ([aHi, aLo], [bHi, bLo]) => {
         ddAdd(holder, aHi, aLo, bHi, bLo);
         const expected = dd(aHi, aLo).plus(dd(bHi, bLo));
-        if (expected.isZero()) {
-          expect(Math.abs(holder.hi)).toBe(0);
-          return;
-        }
+        if (expected.isZero()) return checkZero('ddAdd', [aHi, aLo, bHi, bLo], holder.hi, holder.lo);
         checkClose('ddAdd', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), expected, tolerance(104.4));
       }),
       { numRuns: 1000 },
@@ -109,13 +125,10 @@ describe('double-double operations (tolerances from Joldes, Muller and Popescu 2
 
   it('ddAddDouble: relative error below 2 * 2^-106', () => {
     fc.assert(
-      fc.property(doubleDouble, fc.double({ noNaN: true, min: -1e50, max: 1e50 }), ([aHi, aLo], b) => {
+      fc.property(doubleDouble, fc.oneof(fc.double({ noNaN: true, min: -1e50, max: 1e50 }), fc.constantFrom(0, -0)), ([aHi, aLo], b) => {
         ddAddDouble(holder, aHi, aLo, b);
         const expected = dd(aHi, aLo).plus(exact(b));
-        if (expected.isZero()) {
-          expect(Math.abs(holder.hi)).toBe(0);
-          return;
-        }
+        if (expected.isZero()) return checkZero('ddAddDouble', [aHi, aLo, b], holder.hi, holder.lo);
         checkClose('ddAddDouble', [aHi, aLo, b], ddDecimal(holder.hi, holder.lo), expected, tolerance(105));
       }),
       { numRuns: 1000 },
@@ -127,10 +140,12 @@ describe('double-double operations (tolerances from Joldes, Muller and Popescu 2
       fc.property(doubleDouble, doubleDouble, ([aHi, aLo], [bHi, bLo]) => {
         ddMul(holder, aHi, aLo, bHi, bLo);
         const expected = dd(aHi, aLo).times(dd(bHi, bLo));
-        if (expected.isZero()) return;
-        checkClose('ddMul', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), expected, tolerance(103.1));
+        if (expected.isZero()) checkZero('ddMul', [aHi, aLo, bHi, bLo], holder.hi, holder.lo);
+        else checkClose('ddMul', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), expected, tolerance(103.1));
         ddMulDouble(holder, aHi, aLo, bHi);
-        checkClose('ddMulDouble', [aHi, aLo, bHi], ddDecimal(holder.hi, holder.lo), dd(aHi, aLo).times(exact(bHi)), tolerance(105));
+        const expectedByDouble = dd(aHi, aLo).times(exact(bHi));
+        if (expectedByDouble.isZero()) checkZero('ddMulDouble', [aHi, aLo, bHi], holder.hi, holder.lo);
+        else checkClose('ddMulDouble', [aHi, aLo, bHi], ddDecimal(holder.hi, holder.lo), expectedByDouble, tolerance(105));
       }),
       { numRuns: 1000 },
     );
@@ -142,10 +157,7 @@ describe('double-double operations (tolerances from Joldes, Muller and Popescu 2
         if (bHi === 0) return;
         ddDiv(holder, aHi, aLo, bHi, bLo);
         const expected = dd(aHi, aLo).div(dd(bHi, bLo));
-        if (expected.isZero()) {
-          expect(Math.abs(holder.hi)).toBe(0);
-          return;
-        }
+        if (expected.isZero()) return checkZero('ddDiv', [aHi, aLo, bHi, bLo], holder.hi, holder.lo);
         checkClose('ddDiv', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), new Precise(expected), tolerance(104));
       }),
       { numRuns: 1000 },

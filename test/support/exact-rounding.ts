@@ -40,8 +40,30 @@ function compose(negative: boolean, integer: bigint, exponent: number): number {
 export function exactRound(params: FormatParams, x: number): number {
   if (Number.isNaN(x) || !Number.isFinite(x) || x === 0) return x;
   const { negative, integer, exponent } = decompose(x);
+  return roundInteger(params, negative, integer, exponent);
+}
+
+/**
+ * The exact sum hi + lo of two finite float64 values, rounded once to the format (a double-double
+ * rounded as one number). An exact zero sum is +0, or -0 when both are -0.
+ */
+export function exactRoundSum(params: FormatParams, hi: number, lo: number): number {
+  if (!Number.isFinite(hi) || !Number.isFinite(lo)) throw new Error(`exactRoundSum: ${hi} + ${lo} is not finite`);
+  if (lo === 0) return exactRound(params, hi);
+  if (hi === 0) return exactRound(params, lo);
+  const a = decompose(hi);
+  const b = decompose(lo);
+  const exponent = Math.min(a.exponent, b.exponent);
+  const signed = (part: typeof a) => (part.negative ? -1n : 1n) * (part.integer << BigInt(part.exponent - exponent));
+  const sum = signed(a) + signed(b);
+  if (sum === 0n) return 0;
+  return roundInteger(params, sum < 0n, sum < 0n ? -sum : sum, exponent);
+}
+
+/** sign * integer * 2^exponent (integer > 0) rounded to the format, half to even. */
+function roundInteger(params: FormatParams, negative: boolean, integer: bigint, exponent: number): number {
   const bitLength = integer.toString(2).length;
-  const topExponent = exponent + bitLength - 1; // x in [2^topExponent, 2^(topExponent+1))
+  const topExponent = exponent + bitLength - 1; // the value in [2^topExponent, 2^(topExponent+1))
   // The quantum (ulp) of the format at this magnitude, never finer than the subnormal quantum.
   const quantumExponent = Math.max(topExponent, params.minExponent) - (params.precision - 1);
   let units: bigint;

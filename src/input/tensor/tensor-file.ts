@@ -3,23 +3,17 @@
 
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { InputError } from '../../errors.js';
+import { fileProblem, InputError } from '../../errors.js';
 
-// Why a file cannot be read, in words; text inputs (open-file.ts) use the same.
-const PROBLEMS: Record<string, string> = {
-  ENOENT: 'no such file',
-  ENOTDIR: 'no such file (a part of the path is not a directory)',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory, not a file',
-};
-
-/** The InputError for a failed open, stat or read; anything that is not a file-system error is rethrown as is. */
+/**
+ * The InputError for a failed open, stat or read (its words from fileProblem; text inputs,
+ * open-file.ts, use the same); anything that is not a file-system error is rethrown as is.
+ */
 export function fileError(name: string, error: unknown, byteOffset?: number): unknown {
   if (error instanceof InputError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== 'string') return error;
-  const problem = PROBLEMS[code] ?? `cannot be read (${code}: ${(error as Error).message})`;
+  const problem = fileProblem('input', code, (error as Error).message);
   return new InputError(byteOffset === undefined ? { file: name } : { file: name, byteOffset }, problem);
 }
 
@@ -83,7 +77,7 @@ export class TensorFile implements ByteSource {
     }
     try {
       const stats = await handle.stat();
-      if (stats.isDirectory()) throw new InputError({ file: name }, PROBLEMS.EISDIR);
+      if (stats.isDirectory()) throw new InputError({ file: name }, fileProblem('input', 'EISDIR'));
       if (!stats.isFile()) {
         throw new InputError(
           { file: name },
