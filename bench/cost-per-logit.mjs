@@ -16,7 +16,7 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { OUT_DIR, describeMachine, kibToMB, loadAverages, measure, printMachine, requireBuild, stderrGist } from './measure.mjs.mjs';
+import { OUT_DIR, describeMachine, kibToMB, loadAverages, measure, printMachine, requireBuild, stderrGist } from './measure.mjs';
 
 const KS = [2, 8, 32, 128, 512, 2048, 8192, 32768, 131072];
 const TARGET_LOGITS = Number(process.env.BENCH_COST_LOGITS ?? 3_000_000);
