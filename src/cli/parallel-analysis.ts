@@ -73,24 +73,31 @@ export async function analyzeBatches(
 }
 
 /**
- * The worker to send the next batch to, or null to analyse it here: an idle worker; else a new
- * one while fewer than `workers` run; else the one with the fewest batches queued, if below
- * IN_FLIGHT. Replies already sent are taken in first (one turn of the event loop): a reader
- * that yields batches without waiting for I/O (a tensor read in 4 MB chunks holds many) would
- * otherwise never see a worker finish, and analyse everything here.
+ * The worker to send the next batch to, or null to analyse it here (see placeFor). Replies
+ * already sent are taken in first (one turn of the event loop): a reader that yields batches
+ * without waiting for I/O (a tensor read in 4 MB chunks holds many) would otherwise never see a
+ * worker finish, and analyse everything here.
  */
 async function slotWithRoom(pool: WorkerSlot[], selection: AnalysisSelection, workers: number): Promise<WorkerSlot | null> {
   if (pool.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-  let best: WorkerSlot | null = null;
-  for (const slot of pool) {
-    slot.throwIfFailed();
-    if (best === null || slot.pending < best.pending) best = slot;
-  }
-  if ((best === null || best.pending > 0) && pool.length < workers) {
-    best = new WorkerSlot(selection);
-    pool.push(best);
-  }
-  return best !== null && best.pending < IN_FLIGHT ? best : null;
+  for (const slot of pool) slot.throwIfFailed();
+  const place = placeFor(pool.map((slot) => slot.pending), workers);
+  if (place === 'here') return null;
+  if (place === 'new') pool.push(new WorkerSlot(selection));
+  return pool[place === 'new' ? pool.length - 1 : place];
+}
+
+/**
+ * Where the next batch goes, given how many batches each running worker holds: an idle worker;
+ * else a new one, while fewer than `workers` run; else the worker holding the fewest, if that is
+ * below IN_FLIGHT; else 'here', this thread.
+ */
+export function placeFor(pending: readonly number[], workers: number): number | 'new' | 'here' {
+  let fewest = -1;
+  for (let index = 0; index < pending.length; index++) if (fewest < 0 || pending[index] < pending[fewest]) fewest = index;
+  if (fewest >= 0 && pending[fewest] === 0) return fewest;
+  if (pending.length < workers) return 'new';
+  return fewest >= 0 && pending[fewest] < IN_FLIGHT ? fewest : 'here';
 }
 
 /** A batch's transferable buffers: the logits row after row, and each row's source line. */
