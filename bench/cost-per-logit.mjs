@@ -211,13 +211,19 @@ for (const input of WIDE) {
       expected ??= report;
       if (!report.equals(expected)) problem = `--jobs ${jobs} run ${rep + 1}: the report differs from the first run's`;
       runs[jobs].push(measured);
-      console.log(`${input.label} --jobs ${jobs}: ${measured.wallSeconds.toFixed(2)} s, ${kibToMB(measured.maxRssKiB).toFixed(0)} MB, load ${measured.load1.toFixed(1)}`);
+      console.log(
+        `${input.label} --jobs ${jobs}: ${measured.wallSeconds.toFixed(2)} s, CPU ${measured.cpuSeconds.toFixed(2)} s, ${kibToMB(measured.maxRssKiB).toFixed(0)} MB; ` +
+          `other processes' CPU meanwhile ${measured.othersCpuSeconds.toFixed(2)} s, load ${measured.load1.toFixed(1)}`,
+      );
     }
   }
   const figures = (list) => ({
     best: Math.min(...list.map((m) => m.wallSeconds)),
     median: median(list.map((m) => m.wallSeconds)),
+    medianCpu: median(list.map((m) => m.cpuSeconds)),
     peakRssMB: kibToMB(Math.max(...list.map((m) => m.maxRssKiB))),
+    /** Per run: the cores other processes kept busy while it ran (their CPU seconds / its wall time). */
+    othersCores: list.map((m) => m.othersCpuSeconds / m.wallSeconds),
     load1AtEnd: list.map((m) => m.load1),
   });
   const result = { label: input.label, file: `bench/out/${input.name}`, args: input.extra ?? [], problem };
@@ -230,13 +236,17 @@ for (const input of WIDE) {
 }
 if (wideResults.length > 0) {
   const cells = [
-    ['input', 'jobs 1: best', 'median', 'peak RSS', 'jobs 2: best', 'median', 'peak RSS', 'best 2/1', 'median 2/1'],
+    ['input', 'jobs 1: best', 'median', 'CPU', 'peak RSS', 'jobs 2: best', 'median', 'CPU', 'peak RSS', 'best 2/1', 'median 2/1', 'others (max)'],
     ...wideResults.map((r) =>
       r.jobs1
-        ? [r.label, `${r.jobs1.best.toFixed(2)} s`, `${r.jobs1.median.toFixed(2)} s`, `${r.jobs1.peakRssMB.toFixed(0)} MB`,
-           `${r.jobs2.best.toFixed(2)} s`, `${r.jobs2.median.toFixed(2)} s`, `${r.jobs2.peakRssMB.toFixed(0)} MB`,
-           `${r.ratioBest.toFixed(2)}x`, `${r.ratioMedian.toFixed(2)}x`]
-        : [r.label, 'FAILED', '', '', '', '', '', '', ''],
+        ? [
+            r.label,
+            ...[r.jobs1, r.jobs2].flatMap((f) => [`${f.best.toFixed(2)} s`, `${f.median.toFixed(2)} s`, `${f.medianCpu.toFixed(2)} s`, `${f.peakRssMB.toFixed(0)} MB`]),
+            `${r.ratioBest.toFixed(2)}x`,
+            `${r.ratioMedian.toFixed(2)}x`,
+            `${Math.max(...r.jobs1.othersCores, ...r.jobs2.othersCores).toFixed(2)}`,
+          ]
+        : [r.label, 'FAILED', '', '', '', '', '', '', '', '', '', ''],
     ),
   ];
   const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
@@ -245,6 +255,7 @@ if (wideResults.length > 0) {
     console.log(row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  console.log("CPU: median user + system seconds of the command; others (max): the most cores other processes kept busy during one run (CPU seconds / wall time)");
   for (const r of wideResults) {
     if (r.problem) console.log(`${r.label}: FAILED: ${r.problem}`);
     else console.log(`${r.label}: --jobs 2 <= ${WIDE_GOAL}x --jobs 1 (best): ${r.ratioBest <= WIDE_GOAL ? 'PASS' : 'FAIL'} (${r.ratioBest.toFixed(2)}x); reports identical: yes`);
