@@ -135,20 +135,22 @@ for (const k of WIDE_ONLY ? [] : KS) {
       nsPerLogit: best.ok ? (best.wallSeconds * 1e9) / logits : NaN,
       peakRssMB: kibToMB(best.maxRssKiB),
       load1AtEnd: best.load1,
+      /** The cores other processes kept busy during that run. */
+      othersCores: best.othersCpuSeconds / best.wallSeconds,
       problem: best.problem,
     };
     const f = figures[name];
-    console.log(`K ${k} ${name === 'jobs1' ? '--jobs 1' : `--jobs ${availableParallelism()} (default)`}: ${f.wallSeconds.toFixed(2)} s, ${f.nsPerLogit.toFixed(0)} ns/logit, ${f.peakRssMB.toFixed(0)} MB, load ${f.load1AtEnd.toFixed(1)}${f.problem ? `  FAILED: ${f.problem}` : ''}`);
+    console.log(`K ${k} ${name === 'jobs1' ? '--jobs 1' : `--jobs ${availableParallelism()} (default)`}: ${f.wallSeconds.toFixed(2)} s, ${f.nsPerLogit.toFixed(0)} ns/logit, ${f.peakRssMB.toFixed(0)} MB, other processes ${f.othersCores.toFixed(2)} cores, load ${f.load1AtEnd.toFixed(1)}${f.problem ? `  FAILED: ${f.problem}` : ''}`);
   }
   results.push(figures);
 }
 
 if (results.length > 0) {
   const rowsOut = [
-    ['K', 'rows', 'logits', 'jobs 1: wall', 'ns/logit', 'peak RSS', `jobs ${availableParallelism()}: wall`, 'ns/logit', 'peak RSS'],
+    ['K', 'rows', 'logits', 'jobs 1: wall', 'ns/logit', 'peak RSS', `jobs ${availableParallelism()}: wall`, 'ns/logit', 'peak RSS', 'others (max)'],
     ...results.map((r) =>
       r.skipped
-        ? [String(r.k), 'skipped', '', '', '', '', '', '', '']
+        ? [String(r.k), 'skipped', '', '', '', '', '', '', '', '']
         : [
             String(r.k),
             String(r.rows) + (r.note ? '*' : ''),
@@ -156,6 +158,7 @@ if (results.length > 0) {
             ...[r.jobs1, r.jobsDefault].flatMap((f) =>
               f.problem ? ['FAILED', '', ''] : [`${f.wallSeconds.toFixed(2)} s`, f.nsPerLogit.toFixed(0), `${f.peakRssMB.toFixed(0)} MB`],
             ),
+            Math.max(r.jobs1.othersCores, r.jobsDefault.othersCores).toFixed(2),
           ],
     ),
   ];
