@@ -13,10 +13,20 @@
 // table says so. Figures: wall time of the whole command (start-up, parsing, analysis, report)
 // divided by the number of logits, best of BENCH_COST_REPEATS runs (default 1), and peak RSS.
 // The fixed cost of one run (start-up on a 1-row file) is shown separately, not subtracted.
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+//
+// Then wide rows (issue 10): a 64 x 32,000 and a 23 x 131,072 float32 .npy, a 4,000 x 512 CSV
+// and a 64 x 32,000 float16 .npy analysed with --dtype f16, written by bench/logit-files.mjs;
+// --jobs 1 and --jobs 2 run alternately, BENCH_COST_WIDE_REPEATS times each (default 3); best
+// and median wall time, peak RSS, and whether every report is identical byte for byte.
+// --wide runs only these. BENCH_COST_BIN=path/to/bin/logitcheck.js measures another build.
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { OUT_DIR, describeMachine, kibToMB, loadAverages, measure, printMachine, requireBuild, stderrGist } from './measure.mjs.mjs';
+import { OUT_DIR, describeMachine, kibToMB, loadAverages, measure, median, printMachine, requireBuild, stderrGist } from './measure.mjs';
+import { writeLogitsCsv, writeLogitsNpy } from './logit-files.mjs';
+
+/** Writes `rows` rows of K normal(0, 8) logits (the first `rows` of the stream for this K). */
+const writeLogits = (path, k, rows) => writeLogitsCsv(path, { seed: SEED + k, rows, k, digits: DIGITS });
 
 const KS = [2, 8, 32, 128, 512, 2048, 8192, 32768, 131072];
 const TARGET_LOGITS = Number(process.env.BENCH_COST_LOGITS ?? 3_000_000);
@@ -28,68 +38,22 @@ const RUN_TIMEOUT_SECONDS = 300;
 const SEED = 20261128;
 const DIGITS = 6;
 const FORCE = process.argv.includes('--force');
+/** --wide: only the wide rows' --jobs 1 against --jobs 2 (below), not the K sweep. */
+const WIDE_ONLY = process.argv.includes('--wide');
+const WIDE_REPEATS = Number(process.env.BENCH_COST_WIDE_REPEATS ?? 3);
+/** The CLI to measure (another build's bin/logitcheck.js, to compare two builds on the same inputs). */
+const BIN = process.env.BENCH_COST_BIN ?? 'bin/logitcheck.js';
 const MANIFEST = join(OUT_DIR, 'k-files.json');
 
 requireBuild();
 const started = process.hrtime.bigint();
 const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296; // in (0, 1): log() is finite
-  };
-}
-
-/** Writes `rows` rows of K normal(0, 8) logits (the first `rows` of the stream for this K). */
-function writeLogits(path, k, rows) {
-  const uniform = mulberry32(SEED + k);
-  let spare = NaN;
-  const normal = () => {
-    if (!Number.isNaN(spare)) {
-      const v = spare;
-      spare = NaN;
-      return v;
-    }
-    const radius = Math.sqrt(-2 * Math.log(uniform()));
-    const angle = 2 * Math.PI * uniform();
-    spare = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
-  };
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, Array.from({ length: k }, (_, j) => `c${j}`).join(',') + '\n');
-    const fields = new Array(k);
-    let pending = [];
-    let pendingChars = 0;
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < k; j++) fields[j] = (normal() * 8).toPrecision(DIGITS);
-      const line = fields.join(',') + '\n';
-      pending.push(line);
-      pendingChars += line.length;
-      if (pendingChars > 4_000_000) {
-        writeSync(fd, pending.join(''));
-        pending = [];
-        pendingChars = 0;
-      }
-    }
-    writeSync(fd, pending.join(''));
-  } finally {
-    closeSync(fd);
-  }
-  return statSync(path).size;
-}
-
-const analyzeArgs = (file, jobs) => ['bin/logitcheck.js', 'analyze', file, ...(jobs ? ['--jobs', String(jobs)] : []), '--format', 'json'];
+const analyzeArgs = (file, jobs, extra = []) => [BIN, 'analyze', file, ...extra, ...(jobs ? ['--jobs', String(jobs)] : []), '--format', 'json'];
 
 /** One measured run, checked: exit 0 and a report of the expected number of rows. */
-async function run(file, rows, jobs) {
-  const stdoutFile = join(OUT_DIR, 'cost-per-logit.out.json');
-  const result = await measure('node', analyzeArgs(file, jobs), { stdoutFile, timeoutSeconds: RUN_TIMEOUT_SECONDS });
+async function run(file, rows, jobs, extra = [], stdoutFile = join(OUT_DIR, 'cost-per-logit.out.json')) {
+  const result = await measure('node', analyzeArgs(file, jobs, extra), { stdoutFile, timeoutSeconds: RUN_TIMEOUT_SECONDS });
   let reportedRows;
   try {
     reportedRows = JSON.parse(readFileSync(stdoutFile, 'utf8')).inputs?.[0]?.rows;
@@ -120,7 +84,7 @@ for (let i = 0; i < 3; i++) startupSeconds = Math.min(startupSeconds, (await run
 console.log(`fixed cost of one run (1 row, K = 2, --jobs 1): ${startupSeconds.toFixed(2)} s (included in the figures below)\n`);
 
 const results = [];
-for (const k of KS) {
+for (const k of WIDE_ONLY ? [] : KS) {
   const file = `bench/out/k-${k}.csv`;
   const path = join(OUT_DIR, `k-${k}.csv`);
   const fullRows = Math.max(1, Math.round(TARGET_LOGITS / k));
@@ -171,43 +135,140 @@ for (const k of KS) {
       nsPerLogit: best.ok ? (best.wallSeconds * 1e9) / logits : NaN,
       peakRssMB: kibToMB(best.maxRssKiB),
       load1AtEnd: best.load1,
+      /** The cores other processes kept busy during that run. */
+      othersCores: best.othersCpuSeconds / best.wallSeconds,
       problem: best.problem,
     };
     const f = figures[name];
-    console.log(`K ${k} ${name === 'jobs1' ? '--jobs 1' : `--jobs ${availableParallelism()} (default)`}: ${f.wallSeconds.toFixed(2)} s, ${f.nsPerLogit.toFixed(0)} ns/logit, ${f.peakRssMB.toFixed(0)} MB, load ${f.load1AtEnd.toFixed(1)}${f.problem ? `  FAILED: ${f.problem}` : ''}`);
+    console.log(`K ${k} ${name === 'jobs1' ? '--jobs 1' : `--jobs ${availableParallelism()} (default)`}: ${f.wallSeconds.toFixed(2)} s, ${f.nsPerLogit.toFixed(0)} ns/logit, ${f.peakRssMB.toFixed(0)} MB, other processes ${f.othersCores.toFixed(2)} cores, load ${f.load1AtEnd.toFixed(1)}${f.problem ? `  FAILED: ${f.problem}` : ''}`);
   }
   results.push(figures);
 }
-const loadAfter = loadAverages();
 
-const rowsOut = [
-  ['K', 'rows', 'logits', 'jobs 1: wall', 'ns/logit', 'peak RSS', `jobs ${availableParallelism()}: wall`, 'ns/logit', 'peak RSS'],
-  ...results.map((r) =>
-    r.skipped
-      ? [String(r.k), 'skipped', '', '', '', '', '', '', '']
-      : [
-          String(r.k),
-          String(r.rows) + (r.note ? '*' : ''),
-          String(r.logits),
-          ...[r.jobs1, r.jobsDefault].flatMap((f) =>
-            f.problem ? ['FAILED', '', ''] : [`${f.wallSeconds.toFixed(2)} s`, f.nsPerLogit.toFixed(0), `${f.peakRssMB.toFixed(0)} MB`],
-          ),
-        ],
-  ),
-];
-const widths = rowsOut[0].map((_, i) => Math.max(...rowsOut.map((row) => row[i].length)));
-console.log('');
-for (const [i, row] of rowsOut.entries()) {
-  console.log(row.map((cell, j) => cell.padStart(widths[j])).join('  '));
-  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+if (results.length > 0) {
+  const rowsOut = [
+    ['K', 'rows', 'logits', 'jobs 1: wall', 'ns/logit', 'peak RSS', `jobs ${availableParallelism()}: wall`, 'ns/logit', 'peak RSS', 'others (max)'],
+    ...results.map((r) =>
+      r.skipped
+        ? [String(r.k), 'skipped', '', '', '', '', '', '', '', '']
+        : [
+            String(r.k),
+            String(r.rows) + (r.note ? '*' : ''),
+            String(r.logits),
+            ...[r.jobs1, r.jobsDefault].flatMap((f) =>
+              f.problem ? ['FAILED', '', ''] : [`${f.wallSeconds.toFixed(2)} s`, f.nsPerLogit.toFixed(0), `${f.peakRssMB.toFixed(0)} MB`],
+            ),
+            Math.max(r.jobs1.othersCores, r.jobsDefault.othersCores).toFixed(2),
+          ],
+    ),
+  ];
+  const widths = rowsOut[0].map((_, i) => Math.max(...rowsOut.map((row) => row[i].length)));
+  console.log('');
+  for (const [i, row] of rowsOut.entries()) {
+    console.log(row.map((cell, j) => cell.padStart(widths[j])).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const r of results) if (r.note) console.log(`* K ${r.k}: ${r.note}`);
+  for (const r of results) if (r.skipped) console.log(`K ${r.k} skipped: ${r.skipped}`);
+  for (const r of results) for (const f of [r.jobs1, r.jobsDefault]) if (f?.problem) console.log(`K ${r.k} failed: ${f.problem}`);
 }
-for (const r of results) if (r.note) console.log(`* K ${r.k}: ${r.note}`);
-for (const r of results) if (r.skipped) console.log(`K ${r.k} skipped: ${r.skipped}`);
-for (const r of results) for (const f of [r.jobs1, r.jobsDefault]) if (f?.problem) console.log(`K ${r.k} failed: ${f.problem}`);
+
+// Wide rows (issue 10): --jobs 1 against --jobs 2 on rows of 512 to 131,072 logits, run
+// alternately (which goes first alternates too), WIDE_REPEATS times each; the reports must be
+// identical byte for byte. Goal: --jobs 2 at most 0.6x the time of --jobs 1 (two cores).
+const WIDE = [
+  { label: '64 x 32,000 float32 .npy', name: 'wide-64x32000-f32.npy', rows: 64, k: 32000, dtype: 'float32', seed: SEED + 32000 },
+  { label: '23 x 131,072 float32 .npy', name: 'wide-23x131072-f32.npy', rows: 23, k: 131072, dtype: 'float32', seed: SEED + 131072 },
+  { label: '4,000 x 512 CSV', name: 'wide-4000x512.csv', rows: 4000, k: 512, seed: SEED + 512 },
+  { label: '64 x 32,000 float16 .npy, --dtype f16', name: 'wide-64x32000-f16.npy', rows: 64, k: 32000, dtype: 'float16', seed: SEED + 16, extra: ['--dtype', 'f16'] },
+];
+const WIDE_GOAL = 0.6;
+const wideResults = [];
+console.log(`\nwide rows: --jobs 1 against --jobs 2, alternating, ${WIDE_REPEATS} runs each; load averages now ${loadAverages()}`);
+for (const input of WIDE) {
+  const path = join(OUT_DIR, input.name);
+  const key = `wide:${input.name}`;
+  const spec = { rows: input.rows, k: input.k, seed: input.seed, dtype: input.dtype ?? `csv, ${DIGITS} digits` };
+  const known = manifest[key];
+  const reusable = known && JSON.stringify(known.spec) === JSON.stringify(spec) && existsSync(path) && statSync(path).size === known.bytes;
+  if (!reusable) {
+    const bytes = input.dtype
+      ? writeLogitsNpy(path, { seed: input.seed, rows: input.rows, k: input.k, dtype: input.dtype })
+      : writeLogitsCsv(path, { seed: input.seed, rows: input.rows, k: input.k, digits: DIGITS });
+    manifest[key] = { spec, bytes };
+    writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
+    console.log(`wrote bench/out/${input.name} (${(bytes / 1e6).toFixed(1)} MB)`);
+  }
+  const runs = { 1: [], 2: [] };
+  let expected;
+  let problem;
+  for (let rep = 0; rep < WIDE_REPEATS && problem === undefined; rep++) {
+    for (const jobs of rep % 2 === 0 ? [1, 2] : [2, 1]) {
+      const stdoutFile = join(OUT_DIR, `wide.jobs${jobs}.json`);
+      const measured = await run(`bench/out/${input.name}`, input.rows, jobs, input.extra, stdoutFile);
+      if (!measured.ok) {
+        problem = `--jobs ${jobs}: ${measured.problem}`;
+        break;
+      }
+      const report = readFileSync(stdoutFile);
+      expected ??= report;
+      if (!report.equals(expected)) problem = `--jobs ${jobs} run ${rep + 1}: the report differs from the first run's`;
+      runs[jobs].push(measured);
+      console.log(
+        `${input.label} --jobs ${jobs}: ${measured.wallSeconds.toFixed(2)} s, CPU ${measured.cpuSeconds.toFixed(2)} s, ${kibToMB(measured.maxRssKiB).toFixed(0)} MB; ` +
+          `other processes' CPU meanwhile ${measured.othersCpuSeconds.toFixed(2)} s, load ${measured.load1.toFixed(1)}`,
+      );
+    }
+  }
+  const figures = (list) => ({
+    best: Math.min(...list.map((m) => m.wallSeconds)),
+    median: median(list.map((m) => m.wallSeconds)),
+    medianCpu: median(list.map((m) => m.cpuSeconds)),
+    peakRssMB: kibToMB(Math.max(...list.map((m) => m.maxRssKiB))),
+    /** Per run: the cores other processes kept busy while it ran (their CPU seconds / its wall time). */
+    othersCores: list.map((m) => m.othersCpuSeconds / m.wallSeconds),
+    load1AtEnd: list.map((m) => m.load1),
+  });
+  const result = { label: input.label, file: `bench/out/${input.name}`, args: input.extra ?? [], problem };
+  if (runs[1].length > 0 && runs[2].length > 0) {
+    Object.assign(result, { jobs1: figures(runs[1]), jobs2: figures(runs[2]) });
+    result.ratioBest = result.jobs2.best / result.jobs1.best;
+    result.ratioMedian = result.jobs2.median / result.jobs1.median;
+  }
+  wideResults.push(result);
+}
+if (wideResults.length > 0) {
+  const cells = [
+    ['input', 'jobs 1: best', 'median', 'CPU', 'peak RSS', 'jobs 2: best', 'median', 'CPU', 'peak RSS', 'best 2/1', 'median 2/1', 'others (max)'],
+    ...wideResults.map((r) =>
+      r.jobs1
+        ? [
+            r.label,
+            ...[r.jobs1, r.jobs2].flatMap((f) => [`${f.best.toFixed(2)} s`, `${f.median.toFixed(2)} s`, `${f.medianCpu.toFixed(2)} s`, `${f.peakRssMB.toFixed(0)} MB`]),
+            `${r.ratioBest.toFixed(2)}x`,
+            `${r.ratioMedian.toFixed(2)}x`,
+            `${Math.max(...r.jobs1.othersCores, ...r.jobs2.othersCores).toFixed(2)}`,
+          ]
+        : [r.label, 'FAILED', '', '', '', '', '', '', '', '', '', ''],
+    ),
+  ];
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  console.log('');
+  for (const [i, row] of cells.entries()) {
+    console.log(row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  console.log("CPU: median user + system seconds of the command; others (max): the most cores other processes kept busy during one run (CPU seconds / wall time)");
+  for (const r of wideResults) {
+    if (r.problem) console.log(`${r.label}: FAILED: ${r.problem}`);
+    else console.log(`${r.label}: --jobs 2 <= ${WIDE_GOAL}x --jobs 1 (best): ${r.ratioBest <= WIDE_GOAL ? 'PASS' : 'FAIL'} (${r.ratioBest.toFixed(2)}x); reports identical: yes`);
+  }
+}
+const loadAfter = loadAverages();
 console.log(`\ntotal ${elapsed().toFixed(0)} s; load averages before: ${loadBefore}; after: ${loadAfter} (1, 5, 15 min; ${availableParallelism()} cores)`);
 writeFileSync(
   join(OUT_DIR, 'cost-per-logit-results.json'),
-  JSON.stringify({ machine, loadBefore, loadAfter, startupSeconds, repeats: REPEATS, results }, null, 2) + '\n',
+  JSON.stringify({ machine, loadBefore, loadAfter, startupSeconds, repeats: REPEATS, results, wideRepeats: WIDE_REPEATS, wide: wideResults }, null, 2) + '\n',
 );
 console.log('figures written to bench/out/cost-per-logit-results.json');
-process.exitCode = results.some((r) => r.jobs1?.problem || r.jobsDefault?.problem) ? 1 : 0;
+process.exitCode = results.some((r) => r.jobs1?.problem || r.jobsDefault?.problem) || wideResults.some((r) => r.problem) ? 1 : 0;

@@ -1,10 +1,15 @@
 // Helpers shared by bench/scale.mjs and bench/cost-per-logit.mjs: run a command as a child
 // process and measure its wall time and peak resident set size, and describe the machine.
 //
-// Wall time is measured here (process.hrtime around the child, spawn to exit). Peak RSS comes from
-// GNU time (`/usr/bin/time -f '%e %M'`, %M = max RSS in KiB of the command and the children it
-// waited for, so worker threads are included). Without /usr/bin/time, a small python3 wrapper
-// runs the command and prints resource.getrusage(RUSAGE_CHILDREN).ru_maxrss (the same figure).
+// Wall time is measured here (process.hrtime around the child, spawn to exit). Peak RSS and CPU
+// time come from GNU time (`/usr/bin/time -f '%e %U %S %M'`, %M = max RSS in KiB of the command
+// and the children it waited for, so worker threads are included; %U and %S its user and system
+// seconds). Without /usr/bin/time, a small python3 wrapper runs the command and prints
+// resource.getrusage(RUSAGE_CHILDREN)'s ru_utime, ru_stime and ru_maxrss (the same figures).
+//
+// The machine is shared: the CPU time every other process used while the command ran (all cores'
+// busy time from os.cpus(), minus the command's own) is reported as othersCpuSeconds, so that a
+// figure taken while someone else's tests ran can be told apart.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -19,25 +24,33 @@ export const HAVE_GNU_TIME = existsSync(GNU_TIME);
 const PY_RUSAGE_WRAPPER = [
   'import resource, subprocess, sys',
   'status = subprocess.call(sys.argv[2:])',
-  "open(sys.argv[1], 'w').write('%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+  'usage = resource.getrusage(resource.RUSAGE_CHILDREN)',
+  "open(sys.argv[1], 'w').write('%f %f %d\\n' % (usage.ru_utime, usage.ru_stime, usage.ru_maxrss))",
   'sys.exit(status if status >= 0 else 128 - status)',
 ].join('\n');
 
 let runCounter = 0;
 
+/** Seconds every core has spent busy (user, nice, system, irq) since boot. */
+function busyCpuSeconds() {
+  return cpus().reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0) / 1000;
+}
+
 /**
  * Runs `command args` with cwd = the repo root, stdout to `stdoutFile` (or discarded), stderr
  * captured (its last 4 KiB). Kills the child's whole process group after `timeoutSeconds`.
- * Resolves to { wallSeconds, maxRssKiB, status, signal, timedOut, stderr, load1 }.
+ * Resolves to { wallSeconds, maxRssKiB, cpuSeconds, othersCpuSeconds, status, signal, timedOut,
+ * stderr, load1 }.
  */
 export function measure(command, args, { env = process.env, stdoutFile, timeoutSeconds = Infinity } = {}) {
   mkdirSync(OUT_DIR, { recursive: true });
   const rssFile = join(tmpdir(), `logitcheck-bench-${process.pid}-${runCounter++}.rss`);
   const [exe, exeArgs] = HAVE_GNU_TIME
-    ? [GNU_TIME, ['-f', '%e %M', '-o', rssFile, command, ...args]]
+    ? [GNU_TIME, ['-f', '%e %U %S %M', '-o', rssFile, command, ...args]]
     : ['python3', ['-c', PY_RUSAGE_WRAPPER, rssFile, command, ...args]];
   const stdoutFd = stdoutFile ? openSync(stdoutFile, 'w') : 'ignore';
   return new Promise((resolvePromise, reject) => {
+    const busyBefore = busyCpuSeconds();
     const start = process.hrtime.bigint();
     // detached: the child leads its own process group, so a timeout can stop the command and
     // everything it started (GNU time -> node -> worker threads) by that one group id.
@@ -66,17 +79,21 @@ export function measure(command, args, { env = process.env, stdoutFile, timeoutS
       const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
       clearTimeout(timer);
       if (typeof stdoutFd === 'number') closeSync(stdoutFd);
+      const busy = busyCpuSeconds() - busyBefore;
       let maxRssKiB = NaN;
+      let cpuSeconds = NaN;
       if (existsSync(rssFile)) {
         // GNU time writes "Command exited with non-zero status N" before the format line.
         const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-        const fields = lines[lines.length - 1].trim().split(/\s+/);
-        maxRssKiB = Number(fields[fields.length - 1]);
+        const fields = lines[lines.length - 1].trim().split(/\s+/).map(Number);
+        maxRssKiB = fields[fields.length - 1];
+        cpuSeconds = fields[fields.length - 3] + fields[fields.length - 2];
         rmSync(rssFile, { force: true });
       }
+      const othersCpuSeconds = Math.max(0, busy - cpuSeconds);
       // The 1-minute load average as the run ends: how busy the machine was during it.
       const load1 = loadavg()[0];
-      resolvePromise({ wallSeconds, maxRssKiB, status, signal, timedOut, stderr: stderr.trim(), load1 });
+      resolvePromise({ wallSeconds, maxRssKiB, cpuSeconds, othersCpuSeconds, status, signal, timedOut, stderr: stderr.trim(), load1 });
     });
   });
 }

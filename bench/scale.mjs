@@ -27,7 +27,7 @@ import {
   printMachine,
   requireBuild,
   stderrGist,
-} from './measure.mjs.mjs';
+} from './measure.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const STRICT = process.env.BENCH_STRICT === '1';

@@ -7,51 +7,97 @@ import { mergeAnalysisSummary, type AnalysisSummary, type RowLabel } from '../me
 // Always the compiled worker: a worker thread runs plain JavaScript, also when the caller is
 // the TypeScript source under vitest (npm test builds dist first).
 const WORKER = fileURLToPath(new URL('../../dist/cli/analysis-worker.js', import.meta.url));
-/** Batches in flight per worker: enough to keep it busy while the reader parses the next. */
+/**
+ * Batches queued per worker: one to analyse and one waiting, so a worker need not idle while this
+ * thread analyses a batch of its own and cannot answer. More would lengthen the wait at the end,
+ * when this thread has nothing left and the workers still hold what was queued.
+ */
 const IN_FLIGHT = 2;
 
+/** Where a batch was analysed: 0 for this thread, n for the n-th worker started. */
+export type BatchPlace = number;
+
 /**
- * Analyses a stream of row batches on up to `jobs` threads and returns the summary of the whole.
- * The first batch is analysed here; workers start only when a second batch comes, so small
- * inputs pay nothing for threads. Each batch carries its global row indices, and every figure
- * merges exactly, so the result is identical, figure for figure (worstRow included), to one
- * thread's, whatever `jobs` is.
+ * Analyses a stream of row batches on up to `jobs` threads, this one included, and returns the
+ * summary of the whole. This thread reads, hands each batch to a worker that has room and
+ * analyses it itself when none has: the work is shared by how fast each thread goes, so a worker
+ * still warming up (its first batches run before V8 has optimized the analysis, several times
+ * slower) is given less. Workers start at the second batch, which is read before the first is
+ * analysed, so they load and warm up while this thread analyses the first; an input of one batch
+ * pays nothing for threads. Each batch carries its global row indices, and every figure merges
+ * exactly, so the result is identical, figure for figure (worstRow included), to one thread's,
+ * whatever `jobs` is and wherever each batch went.
  */
 export async function analyzeBatches(
   batches: AsyncIterable<LogitRow[]>,
   selection: AnalysisSelection,
   jobs: number,
-  onBatch: (rows: number) => void = () => {},
+  onBatch: (rows: number, place: BatchPlace) => void = () => {},
 ): Promise<AnalysisSummary> {
-  let local: Analysis | null = new Analysis(selection);
-  let localSummary: AnalysisSummary | null = null;
+  const local = new Analysis(selection);
+  const analyzeHere = (batch: LogitRow[]) => {
+    onBatch(batch.length, 0);
+    for (const row of batch) local.addRow(row.values, row.values.length, row.index, row.line, row.label);
+  };
   const pool: WorkerSlot[] = [];
-  let next = 0;
-  let first = true;
+  /** The first batch, held until the second shows whether threads are worth starting. */
+  let first: LogitRow[] | null = null;
+  let count = 0;
   try {
     for await (const batch of batches) {
-      onBatch(batch.length);
-      if (first || jobs <= 1) {
-        for (const row of batch) local!.addRow(row.values, row.values.length, row.index, row.line, row.label);
-        first = false;
-        continue;
+      count++;
+      if (jobs <= 1) {
+        analyzeHere(batch);
+      } else if (count === 1) {
+        first = batch;
+      } else {
+        const slot = await slotWithRoom(pool, selection, jobs - 1);
+        if (slot === null) analyzeHere(batch);
+        else {
+          onBatch(batch.length, pool.indexOf(slot) + 1);
+          slot.send(batch);
+        }
+        if (first !== null) {
+          analyzeHere(first);
+          first = null;
+        }
       }
-      if (local !== null) {
-        // Threads from here on: keep the first batch's summary and let its buffers (large for long rows) go.
-        localSummary = local.summary();
-        local = null;
-      }
-      if (pool.length < jobs) pool.push(new WorkerSlot(selection));
-      const slot = pool[next];
-      next = (next + 1) % jobs;
-      await slot.send(batch);
     }
-    const summary = localSummary ?? local!.summary();
+    if (first !== null) analyzeHere(first);
+    const summary = local.summary();
     for (const slot of pool) mergeAnalysisSummary(summary, await slot.finish());
     return summary;
   } finally {
     await Promise.all(pool.map((slot) => slot.terminate()));
   }
+}
+
+/**
+ * The worker to send the next batch to, or null to analyse it here (see placeFor). Replies
+ * already sent are taken in first (one turn of the event loop): a reader that yields batches
+ * without waiting for I/O (a tensor read in 4 MB chunks holds many) would otherwise never see a
+ * worker finish, and analyse everything here.
+ */
+async function slotWithRoom(pool: WorkerSlot[], selection: AnalysisSelection, workers: number): Promise<WorkerSlot | null> {
+  if (pool.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (const slot of pool) slot.throwIfFailed();
+  const place = placeFor(pool.map((slot) => slot.pending), workers);
+  if (place === 'here') return null;
+  if (place === 'new') pool.push(new WorkerSlot(selection));
+  return pool[place === 'new' ? pool.length - 1 : place];
+}
+
+/**
+ * Where the next batch goes, given how many batches each running worker holds: an idle worker;
+ * else a new one, while fewer than `workers` run; else the worker holding the fewest, if that is
+ * below IN_FLIGHT; else 'here', this thread.
+ */
+export function placeFor(pending: readonly number[], workers: number): number | 'new' | 'here' {
+  let fewest = -1;
+  for (let index = 0; index < pending.length; index++) if (fewest < 0 || pending[index] < pending[fewest]) fewest = index;
+  if (fewest >= 0 && pending[fewest] === 0) return fewest;
+  if (pending.length < workers) return 'new';
+  return fewest >= 0 && pending[fewest] < IN_FLIGHT ? fewest : 'here';
 }
 
 /** A batch's transferable buffers: the logits row after row, and each row's source line. */
@@ -67,14 +113,13 @@ export type WorkerReply = ({ type: 'done' } & BatchBuffers) | { type: 'summary';
 
 class WorkerSlot {
   private readonly worker: Worker;
-  private pending = 0;
+  private queued = 0;
   /**
    * Buffers the worker has sent back, to be filled again. Without this, every batch left a
    * transferred buffer in the worker, freed only when its garbage collector next ran: a worker
    * held tens of MB of spent batches, and peak memory grew with the number of threads.
    */
   private readonly spare: BatchBuffers[] = [];
-  private wake: (() => void) | null = null;
   private failure: Error | null = null;
   private summaryWaiter: ((summary: AnalysisSummary) => void) | null = null;
 
@@ -83,22 +128,27 @@ class WorkerSlot {
     this.worker.on('message', (message: WorkerReply) => {
       if (message.type === 'done') {
         this.spare.push({ values: message.values, lines: message.lines });
-        this.pending--;
-        this.wake?.();
+        this.queued--;
       } else {
         this.summaryWaiter?.(message.summary);
       }
     });
     this.worker.on('error', (error) => {
       this.failure = error;
-      this.wake?.();
     });
   }
 
-  /** Sends a batch (packed into one transferable buffer), waiting while too many are in flight. */
-  async send(batch: LogitRow[]): Promise<void> {
-    while (this.pending >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+  /** Batches sent and not yet done. */
+  get pending(): number {
+    return this.queued;
+  }
+
+  throwIfFailed(): void {
     if (this.failure) throw this.failure;
+  }
+
+  /** Sends a batch, packed into one transferable buffer. */
+  send(batch: LogitRow[]): void {
     const columns = batch[0].values.length; // rows of one input all have the same length
     const rows = batch.length;
     const { values, lines } = this.buffers(rows * columns, rows);
@@ -106,7 +156,7 @@ class WorkerSlot {
       values.set(row.values, r * columns);
       lines[r] = row.line;
     });
-    this.pending++;
+    this.queued++;
     const request: WorkerRequest = { type: 'batch', values, columns, rows, firstRow: batch[0].index, lines };
     // Labels (ids) are cloned, and only when the input has them.
     if (batch.some((row) => row.label !== undefined)) request.labels = batch.map((row) => row.label);
