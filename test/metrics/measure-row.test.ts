@@ -99,6 +99,15 @@ describe('maxRel is the largest relative error of the row, whichever element com
     expect(figures.maxRel).toBe(2 ** -45);
   });
 
+  test('a relative error 2^-51 above the maximum so far still raises it: 2^-40, then 2^-40 + 2^-91', () => {
+    // Both at e = 1; the second has lo = -2^-91, so |c - e - lo| = 2^-40 + 2^-91 (exact).
+    const figures = measure(FORMATS.float64, false, [
+      { c: 1 + 2 ** -40, hi: 1, rounded: 1 },
+      { c: 1 + 2 ** -40, hi: 1, lo: -(2 ** -91), rounded: 1 },
+    ]);
+    expect(figures.maxRel).toBe(2 ** -40 + 2 ** -91);
+  });
+
   test('a scaled e after a larger error: 1/2, then 2^-10 at e = 2^-1000', () => {
     const figures = measure(FORMATS.float64, false, [
       { c: 1.5, hi: 1, rounded: 1 },
