@@ -159,8 +159,10 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
       if (abs > maxAbs) maxAbs = abs;
       if (rel > maxRel) maxRel = rel;
       // Below 2^-960 e is a probability (logarithms that small are exact and keep exp2 = 0);
-      // c and e compared at e's scale, as relativeError does.
-      far = probabilities ? Math.abs(rounded[i]) >= minNormal && (c > e ? rel >= 1 : rel >= 0.5) : abs >= Math.LN2;
+      // c and e compared at e's scale, as relativeError does. Whether c lies above e is asked of
+      // e itself, not of hi (e scaled up): rounded to float64 it keeps its order with c, up to
+      // c = round(e), where rel is far below 1/2 (rounded is normal here).
+      far = probabilities ? Math.abs(rounded[i]) >= minNormal && (c > ldexp(e, scale) ? rel >= 1 : rel >= 0.5) : abs >= Math.LN2;
     }
     const r = rounded[i];
     if (c === r) {

@@ -81,3 +81,20 @@ describe('float64: log and log1p are the machine\'s own, called once', () => {
     }
   });
 });
+
+describe('online takes the flags of its own steps, not of exp(x_j - m) before the maximum', () => {
+  // float16 [6, 0, 12, 11] (smallest normal 2^-14 = 6.1e-5; exp(x) is subnormal below -9.70).
+  // max-shift: exp(0 - 12) = 6.1e-6 is subnormal: underflow, in every max-shift result.
+  // online, literally: M_1 = 6, D_1 = 1; x_2 = 0: exp(0 - 6) = 0.00248 (normal), D_2 = 1.0029;
+  // x_3 = 12: exp(6 - 12) = 0.00248 (normal), D_2 * 0.00248 = 0.00249 (normal), + exp(0) = 1
+  // gives 1.0029; x_4 = 11: exp(11 - 12) = 0.368, D = 1.371; log D = 0.315; 12 + 0.315. The
+  // exponent 0 - 12 is never formed: online's log-sum-exp and log-softmax raise nothing.
+  test('float16 [6, 0, 12, 11]: underflow in max-shift logsumexp, none in online logsumexp and log-softmax', () => {
+    const row = [6, 0, 12, 11];
+    const kernel = new FormatKernel(FORMATS.float16);
+    kernel.run(Float64Array.from(row), row.length);
+    expectNames('logsumexp max-shift flags', row, flagNames(kernel.flags[R.logsumexpMaxShift]), ['underflow']);
+    expectNames('logsumexp online flags', row, flagNames(kernel.flags[R.logsumexpOnline]), []);
+    expectNames('log-softmax online flags', row, flagNames(kernel.flags[R.logSoftmaxOnline]), []);
+  });
+});
