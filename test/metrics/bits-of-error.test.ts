@@ -29,6 +29,7 @@ describe('histogramBin: quarter bits, the last bin holding 64 bits and more', ()
     { quanta: BIT, bin: 4 },
     { quanta: 63.75 * BIT, bin: 255 },
     { quanta: 64 * BIT, bin: 256 },
+    { quanta: 64.25 * BIT, bin: 256 }, // would be bin 257: past the end
     { quanta: 100 * BIT, bin: 256 },
   ])('$quanta quanta: bin $bin', ({ quanta, bin }) => {
     expect(histogramBin(quanta)).toBe(bin);
