@@ -130,14 +130,14 @@ export function describeMachine() {
     scipy: firstLine('python3', ['-c', 'import scipy; print(scipy.__version__)']),
     cpu: `${cpus()[0]?.model ?? 'unknown'} (${availableParallelism()} cores available)`,
     commit: firstLine('git', ['describe', '--always', '--dirty']),
-    peakRss: HAVE_GNU_TIME ? `${GNU_TIME} -f '%e %M'` : `python3 resource.getrusage(RUSAGE_CHILDREN) wrapper (${GNU_TIME} not found)`,
+    peakRss: HAVE_GNU_TIME ? `${GNU_TIME} -f '%e %U %S %M'` : `python3 resource.getrusage(RUSAGE_CHILDREN) wrapper (${GNU_TIME} not found)`,
   };
 }
 
 export function printMachine(machine) {
   console.log(`date ${machine.date}; node ${machine.node}; numpy ${machine.numpy}; scipy ${machine.scipy}`);
   console.log(`cpu ${machine.cpu}; logitcheck at ${machine.commit}`);
-  console.log(`wall time: process.hrtime around each child; peak RSS: ${machine.peakRss}`);
+  console.log(`wall time: process.hrtime around each child; peak RSS and CPU time: ${machine.peakRss}; other processes' CPU: os.cpus() busy time minus the command's`);
 }
 
 /** Fails early, with the fix, when dist/ has not been built. */
