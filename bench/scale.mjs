@@ -60,7 +60,7 @@ const commands = [
     id: 'anchor',
     label: 'numpy anchor (CSV)',
     command: 'python3',
-    args: ['../shared/bench/numpy_anchor.py', 'bench/out/scale.csv'],
+    args: ['bench/numpy_anchor.py', 'bench/out/scale.csv'],
     env: anchorEnv,
     rowsOf: (report) => report.rows,
   },
