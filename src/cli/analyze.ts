@@ -38,7 +38,7 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
     if (progressWanted(io, request.format)) progress = new Progress(io, file === '-' ? 'stdin' : file, countsBytes ? size : undefined, countsBytes);
     let summary;
     try {
-      summary = await analyzeBatches(withNotes(rows, rows, io), request.selection, request.jobs, (count) => progress?.rowsDone(count));
+      summary = await analyzeBatches(withNotes(rows, io), request.selection, request.jobs, (count) => progress?.rowsDone(count));
     } finally {
       progress?.stop();
     }

@@ -42,7 +42,7 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
   const sink = await openValuesSink(format, layout, scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout, 'the values'));
   try {
     let cast = new Float64Array(0);
-    for await (const batch of withNotes(rows, rows, io)) {
+    for await (const batch of withNotes(rows, io)) {
       for (const row of batch) {
         const length = row.values.length;
         if (cast.length < length) cast = new Float64Array(length);

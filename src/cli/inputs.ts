@@ -20,9 +20,9 @@ export function inputSources(io: CliIO): InputSources {
 }
 
 /** Writes the reader's notes (a column left out, a header read as data) to stderr once they are known: after the first batch. */
-export async function* withNotes(batches: AsyncIterable<LogitRow[]>, rows: RowStream, io: CliIO): AsyncGenerator<LogitRow[]> {
+export async function* withNotes(rows: RowStream, io: CliIO): AsyncGenerator<LogitRow[]> {
   let first = true;
-  for await (const batch of batches) {
+  for await (const batch of rows) {
     if (first) for (const note of rows.info().notes ?? []) io.stderr.write(`logitcheck: note: ${note}\n`);
     first = false;
     yield batch;
