@@ -1,7 +1,7 @@
 import type { Format } from '../formats/index.js';
 import { roundToPrecision } from '../formats/precision-rounding.js';
 import { addFlags, divFlags, expFlags, log1pFlags, logFlags, mulFlags } from './flags.js';
-import { R, RESULT_COUNT } from './names.js';
+import { isScalar, R, RESULT_COUNT, RESULT_KINDS } from './names.js';
 
 /** Which results a kernel computes; intermediates no selected result needs are skipped. */
 export type Selection = ReadonlyArray<boolean>; // indexed by result id (R)
@@ -22,7 +22,7 @@ export class KernelBuffers {
   private capacity = 0;
 
   constructor() {
-    for (let id = 0; id < RESULT_COUNT; id++) this.outputs.push(new Float64Array(id >= R.logsumexpNaive ? 1 : 0));
+    for (let id = 0; id < RESULT_COUNT; id++) this.outputs.push(new Float64Array(SCALAR[id] ? 1 : 0));
   }
 
   ensureCapacity(length: number): void {
@@ -30,9 +30,12 @@ export class KernelBuffers {
     this.capacity = length;
     this.shifted = new Float64Array(length);
     this.shiftedExp = new Float64Array(length);
-    for (let id = 0; id < R.logsumexpNaive; id++) this.outputs[id] = new Float64Array(length);
+    for (let id = 0; id < RESULT_COUNT; id++) if (!SCALAR[id]) this.outputs[id] = new Float64Array(length);
   }
 }
+
+/** Per result id: whether it gives one value per row. */
+const SCALAR: readonly boolean[] = RESULT_KINDS.map((kind) => isScalar(kind.function));
 
 /**
  * Every algorithm of SPEC section 4 on one row, in one format, each + - * / exp log log1p rounded
@@ -62,6 +65,10 @@ export class FormatKernel {
   private sumFlagBits = 0;
   /** The flags of the last onlineStep. */
   private stepFlagBits = 0;
+  /** The current row's label (a class index), or -1. */
+  private target = -1;
+  /** The current row (its logits x_j, for x_y). */
+  private row: Float64Array = new Float64Array(0);
   private readonly splitter: number;
   private readonly minNormal: number;
   private readonly maxFinite: number;
@@ -82,15 +89,32 @@ export class FormatKernel {
     this.maxFinite = format.maxFinite;
     this.minSubnormal = format.minSubnormal;
     const any = (...ids: number[]) => ids.some((id) => selection[id]);
-    this.wantNaive = any(R.softmaxNaive, R.logSoftmaxNaive, R.logsumexpNaive);
-    this.wantSum = any(R.softmaxMaxShift, R.logSoftmaxMaxShift, R.logSoftmaxLogOfSoftmax, R.logsumexpMaxShift);
-    this.wantSumExcludingMax = any(R.softmaxLog1p, R.softmaxExpLse, R.logSoftmaxLog1p, R.logsumexpLog1p);
-    this.wantOnline = any(R.softmaxOnline, R.logSoftmaxOnline, R.logsumexpOnline);
+    this.wantNaive = any(R.softmaxNaive, R.logSoftmaxNaive, R.logsumexpNaive, R.crossEntropyNaive, R.gradientNaive);
+    this.wantSum = any(
+      R.softmaxMaxShift,
+      R.logSoftmaxMaxShift,
+      R.logSoftmaxLogOfSoftmax,
+      R.logsumexpMaxShift,
+      R.crossEntropyLogOfSoftmax,
+      R.crossEntropyMaxShift,
+      R.crossEntropyLseMinusLogit,
+      R.gradientMaxShift,
+      R.gradientExpOfLogSoftmax,
+    );
+    this.wantSumExcludingMax = any(R.softmaxLog1p, R.softmaxExpLse, R.logSoftmaxLog1p, R.logsumexpLog1p, R.crossEntropyLog1p, R.gradientLog1p, R.gradientExpLse);
+    this.wantOnline = any(R.softmaxOnline, R.logSoftmaxOnline, R.logsumexpOnline, R.crossEntropyOnline, R.gradientOnline);
   }
 
-  run(x: Float64Array, length: number): void {
+  /**
+   * Runs every selected algorithm on x[0..length). `target`: the row's label y, a class index in
+   * [0, length), for the cross-entropy and gradient results (SPEC section 9); -1 (no label, or
+   * the ignore index) leaves those results unset, and their outputs are not to be read.
+   */
+  run(x: Float64Array, length: number, target = -1): void {
     this.ensureCapacity(length);
     this.flags.fill(0);
+    this.target = target;
+    this.row = x;
     let max = -Infinity;
     let argmax = 0;
     for (let j = 0; j < length; j++) {
@@ -108,6 +132,8 @@ export class FormatKernel {
   private runNaive(x: Float64Array, length: number): void {
     const softmax = this.outputs[R.softmaxNaive];
     const expFlagBits = this.expEach(x, 0, length, softmax); // the exponentials, divided in place below
+    const y = this.target;
+    const expY = y >= 0 ? softmax[y] : NaN;
     const sum = this.sumLeftToRight(softmax, length, -1);
     const common = expFlagBits | this.sumFlagBits;
     const divFlagBits = this.divideEach(softmax, sum, length, softmax);
@@ -117,6 +143,35 @@ export class FormatKernel {
     this.flags[R.softmaxNaive] = common | divFlagBits;
     this.flags[R.logSoftmaxNaive] = common | divFlagBits | logFlagBits;
     this.flags[R.logsumexpNaive] = common | logFlags(sum, lse, this.minNormal);
+    if (y < 0) return;
+    // cross-entropy: -log(exp(x_y) / sum), one division and one logarithm past the sum.
+    const probability = softmax[y];
+    const logProbability = this.round(Math.log(probability));
+    this.outputs[R.crossEntropyNaive][0] = -logProbability;
+    this.flags[R.crossEntropyNaive] = common | divFlags(expY, sum, probability, this.minNormal) | logFlags(probability, logProbability, this.minNormal);
+    this.gradientOf(R.gradientNaive, softmax, length, this.flags[R.softmaxNaive]);
+  }
+
+  /**
+   * gradient_i = softmax_i - [i = y] from a softmax algorithm's outputs: a copy, and one rounded
+   * subtraction at y (SPEC section 9); its flags are the softmax's and that subtraction's.
+   */
+  private gradientOf(id: number, softmax: Float64Array, length: number, softmaxFlagBits: number): void {
+    if (!this.selection[id]) return;
+    const y = this.target;
+    const gradient = this.outputs[id];
+    gradient.set(softmax.subarray(0, length));
+    const difference = this.round(softmax[y] - 1);
+    gradient[y] = difference;
+    this.flags[id] = softmaxFlagBits | addFlags(softmax[y], 1, difference, this.minNormal);
+  }
+
+  /** cross-entropy -((x_y - m) - log(s)) from the shifted d_y and log(s): one rounded subtraction past them. */
+  private lossFromShifted(id: number, logSum: number, commonFlagBits: number): void {
+    const dy = this.shifted[this.target];
+    const logProbability = this.round(dy - logSum);
+    this.outputs[id][0] = -logProbability;
+    this.flags[id] = commonFlagBits | addFlags(dy, logSum, logProbability, this.minNormal);
   }
 
   private runShifted(x: Float64Array, length: number, max: number, argmax: number): void {
@@ -156,6 +211,29 @@ export class FormatKernel {
     this.flags[R.logSoftmaxLogOfSoftmax] = common | divFlagBits | logOfFlagBits;
     this.flags[R.logSoftmaxMaxShift] = common | logSumFlagBits | subOutFlagBits;
     this.flags[R.logsumexpMaxShift] = common | logSumFlagBits | addFlags(max, logSum, lse, this.minNormal);
+    const y = this.target;
+    if (y < 0) return;
+    const minNormal = this.minNormal;
+    // log-of-softmax: -log(t_y / s); max-shift: -(d_y - log(s)); lse-minus-logit: (m + log(s)) - x_y.
+    const probability = softmax[y];
+    const logProbability = this.round(Math.log(probability));
+    this.outputs[R.crossEntropyLogOfSoftmax][0] = -logProbability;
+    this.flags[R.crossEntropyLogOfSoftmax] = common | divFlags(this.shiftedExp[y], sum, probability, minNormal) | logFlags(probability, logProbability, minNormal);
+    this.lossFromShifted(R.crossEntropyMaxShift, logSum, common | logSumFlagBits);
+    const xy = this.row[y];
+    const loss = this.round(lse - xy);
+    this.outputs[R.crossEntropyLseMinusLogit][0] = loss;
+    this.flags[R.crossEntropyLseMinusLogit] = this.flags[R.logsumexpMaxShift] | addFlags(lse, xy, loss, minNormal);
+    this.gradientOf(R.gradientMaxShift, softmax, length, this.flags[R.softmaxMaxShift]);
+    if (this.selection[R.gradientExpOfLogSoftmax]) {
+      // autograd's backward of log_softmax: exp(log-softmax_i) - [i = y].
+      const gradient = this.outputs[R.gradientExpOfLogSoftmax];
+      const expFlagBits = this.expEach(this.outputs[R.logSoftmaxMaxShift], 0, length, gradient);
+      const atY = gradient[y];
+      const difference = this.round(atY - 1);
+      gradient[y] = difference;
+      this.flags[R.gradientExpOfLogSoftmax] = this.flags[R.logSoftmaxMaxShift] | expFlagBits | addFlags(atY, 1, difference, minNormal);
+    }
   }
 
   /**
@@ -183,13 +261,19 @@ export class FormatKernel {
     const lseFlagBits = common | log1pFlagBits | addFlags(max, log1pSum, lse, minNormal);
     const divFlagBits = this.divideEach(this.shiftedExp, denominator, length, this.outputs[R.softmaxLog1p]);
     const subOutFlagBits = this.subtractEach(this.shifted, log1pSum, 0, length, this.outputs[R.logSoftmaxLog1p]);
-    const expLseFlagBits = this.selection[R.softmaxExpLse] ? this.expOfDifferenceEach(x, lse, length, this.outputs[R.softmaxExpLse]) : 0;
+    const expLseFlagBits = this.selection[R.softmaxExpLse] || this.selection[R.gradientExpLse] ? this.expOfDifferenceEach(x, lse, length, this.outputs[R.softmaxExpLse]) : 0;
     this.outputs[R.logsumexpLog1p][0] = lse;
     // softmax divides every t_i, the max's too; log-softmax subtracts from every d_i.
     this.flags[R.softmaxLog1p] = common | shiftFlagBits | denominatorFlagBits | divFlagBits;
     this.flags[R.logSoftmaxLog1p] = common | subFlagBits | log1pFlagBits | subOutFlagBits;
     this.flags[R.logsumexpLog1p] = lseFlagBits;
     this.flags[R.softmaxExpLse] = lseFlagBits | expLseFlagBits;
+    const y = this.target;
+    if (y < 0) return;
+    // -((x_y - m) - log1p(s')): d_y's own subtraction (its flags are not in `common` when y is the argmax).
+    this.lossFromShifted(R.crossEntropyLog1p, log1pSum, common | log1pFlagBits | addFlags(x[y], max, this.shifted[y], minNormal));
+    this.gradientOf(R.gradientLog1p, this.outputs[R.softmaxLog1p], length, this.flags[R.softmaxLog1p]);
+    this.gradientOf(R.gradientExpLse, this.outputs[R.softmaxExpLse], length, this.flags[R.softmaxExpLse]);
   }
 
   /**
@@ -210,6 +294,11 @@ export class FormatKernel {
     this.flags[R.softmaxOnline] = recurrenceFlagBits | subFlagBits | expFlagBits | divFlagBits;
     this.flags[R.logSoftmaxOnline] = recurrenceFlagBits | subFlagBits | logFlagBits | subOutFlagBits;
     this.flags[R.logsumexpOnline] = recurrenceFlagBits | logFlagBits | addFlags(max, logDenominator, lse, this.minNormal);
+    const y = this.target;
+    if (y < 0) return;
+    // -((x_y - M) - log(D)), M = m: the recurrence, x_y - M, log(D) and the subtraction.
+    this.lossFromShifted(R.crossEntropyOnline, logDenominator, recurrenceFlagBits | logFlagBits | addFlags(x[y], max, this.shifted[y], this.minNormal));
+    this.gradientOf(R.gradientOnline, this.outputs[R.softmaxOnline], length, this.flags[R.softmaxOnline]);
   }
 
   /**

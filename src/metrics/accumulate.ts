@@ -99,10 +99,20 @@ export class RowFigures {
  * Measures one row's outputs of one (function, format, algorithm) against the exact values:
  * wrong outputs, errors, bits. `length` elements of `computed` are read. `probabilities` for
  * softmax (zeros are checked, and an output is off by a factor of 2 when c >= 2e or c <= e/2
- * where e rounds to a normal number); otherwise the outputs are logarithms (log-softmax,
- * log-sum-exp), off by a factor of 2 in what they stand for when |c - e| >= ln 2.
+ * where e rounds to a normal number; gradients too, whose elements are probabilities, minus 1
+ * at the label); otherwise the outputs are logarithms (log-softmax, log-sum-exp, cross-entropy),
+ * off by a factor of 2 in what they stand for when |c - e| >= ln 2. `zeros`: count outputs
+ * flushed to 0 (softmax, gradient, and cross-entropy, where a lost loss is a lost signal).
  */
-export function measureRow(figures: RowFigures, format: Format, computed: Float64Array, length: number, exact: ExactValues, probabilities: boolean): void {
+export function measureRow(
+  figures: RowFigures,
+  format: Format,
+  computed: Float64Array,
+  length: number,
+  exact: ExactValues,
+  probabilities: boolean,
+  zeros = probabilities,
+): void {
   const { hi, lo, exp2, rounded, binadeLow } = exact;
   if (figures.bins.length < length) figures.bins = new Int32Array(length);
   const bins = figures.bins;
@@ -162,14 +172,14 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
       // c and e compared at e's scale, as relativeError does. Whether c lies above e is asked of
       // e itself, not of hi (e scaled up): rounded to float64 it keeps its order with c, up to
       // c = round(e), where rel is far below 1/2 (rounded is normal here).
-      far = probabilities ? Math.abs(rounded[i]) >= minNormal && (c > ldexp(e, scale) ? rel >= 1 : rel >= 0.5) : abs >= Math.LN2;
+      far = probabilities ? Math.abs(rounded[i]) >= minNormal && (c > ldexp(e, scale) === e > 0 ? rel >= 1 : rel >= 0.5) : abs >= Math.LN2;
     }
     const r = rounded[i];
     if (c === r) {
       correctlyRounded++; // 0 ulps, 0 bits: histogram bin 0, added per row in applyRow
       continue;
     }
-    if (probabilities && c === 0) zero++;
+    if (zeros && c === 0) zero++;
     const magnitude = Math.abs(c);
     const low = binadeLow[i];
     // In r's binade (of either sign below the normal range) c - r is exact and the spacing a
@@ -203,14 +213,16 @@ export function measureRow(figures: RowFigures, format: Format, computed: Float6
 
 /**
  * Whether a finite output is off by a factor of 2 or more from e = hi (+ lo), given abs = |c - e|
- * at least the threshold: a probability c >= 2e or c <= e/2 where e rounds to a normal number of
+ * at least the threshold: a probability c / e >= 2 or c / e <= 1/2 where e rounds to a normal number of
  * the format (below that a probability has few significant bits, and flushing is counted as
  * `zero`); a logarithm |c - e| >= ln 2.
  */
 function isFactor2(c: number, e: number, abs: number, probabilities: boolean, rounded: number, minNormal: number): boolean {
   if (!probabilities) return true; // abs >= ln 2 already
   if (Math.abs(rounded) < minNormal) return false;
-  return c > e ? abs >= Math.abs(e) : abs >= 0.5 * Math.abs(e);
+  // c beyond e (farther from 0: c >= 2e) or short of it (c <= e/2), for e of either sign
+  // (a gradient is negative at the label).
+  return c > e === e > 0 ? abs >= Math.abs(e) : abs >= 0.5 * Math.abs(e);
 }
 
 /** Adds a measured row to a summary (row, line and label: where it came from, for worstRow and firstRows). */

@@ -1,10 +1,12 @@
 import { FormatKernel, KernelBuffers, type Selection } from '../algorithms/kernel.js';
 import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
-import { RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
+import { isScalar, needsTarget, RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
 import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
 import { ExactSum, sumDeviationUpperBound } from './exact-sum.js';
+import { DD, twoSum } from '../reference/double-double.js';
+import { ldexp } from '../reference/pow2.js';
 import {
   emptyInputFigures,
   emptyInputShape,
@@ -23,6 +25,8 @@ import {
 export interface AnalysisSelection {
   dtypes: readonly Dtype[];
   results: ReadonlyArray<{ function: FunctionName; algorithm: AlgorithmName }>;
+  /** The label that marks a row without one (PyTorch's ignore_index, -100 there): counted, left out of every loss and gradient figure. */
+  ignoreIndex?: number;
 }
 
 interface DtypeState {
@@ -32,6 +36,8 @@ interface DtypeState {
   figures: InputFigures;
   /** By result id; null when not selected. */
   results: Array<ResultSummary | null>;
+  /** By result id, cross-entropy only: the exact sums of the computed and of the exact losses (LossAccumulator). */
+  lossSums: Array<{ computed: ExactSum; exact: ExactSum } | null>;
 }
 
 /**
@@ -75,6 +81,11 @@ export class Analysis {
   private softmax = exactValues(0, false);
   private logSoftmax = exactValues(0, false);
   private readonly logsumexp = exactValues(1, true);
+  private readonly crossEntropy = exactValues(1, true);
+  private gradient = exactValues(0, true);
+  private readonly wantCrossEntropy: boolean;
+  private readonly wantGradient: boolean;
+  private readonly ignoreIndex: number | undefined;
   /** Per result id: the selected results of the same function before it, which may be its twins on a row. */
   private readonly twinCandidates: number[][];
   /** Per result id: what its outputs added on the current row, in the format being analysed. */
@@ -88,6 +99,9 @@ export class Analysis {
     this.wantSoftmax = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'softmax');
     this.wantLogSoftmax = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'log-softmax');
     this.wantLogsumexp = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'logsumexp');
+    this.wantCrossEntropy = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'cross-entropy');
+    this.wantGradient = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'gradient');
+    this.ignoreIndex = selection.ignoreIndex;
     this.twinCandidates = RESULT_KINDS.map((kind) => RESULT_KINDS.filter((other) => other.id < kind.id && selected[other.id] && other.function === kind.function).map((other) => other.id));
     this.states = selection.dtypes.map((dtype) => {
       const format = FORMATS[dtype];
@@ -97,6 +111,7 @@ export class Analysis {
         cast: new Float64Array(0),
         figures: emptyInputFigures(dtype),
         results: RESULT_KINDS.map((kind) => (selected[kind.id] ? emptyResultSummary(kind.function, dtype, kind.algorithm) : null)),
+        lossSums: RESULT_KINDS.map((kind) => (selected[kind.id] && kind.function === 'cross-entropy' ? { computed: zeroSum(), exact: zeroSum() } : null)),
       };
     });
   }
@@ -104,8 +119,10 @@ export class Analysis {
   /**
    * Analyses one row of float64 logits. `row` is its 0-based index in input order, `line` its
    * source line (0 if none), `label` its other names (an id), kept only where a figure points at it.
+   * `target`: its label y (SPEC section 9), a class index in [0, length) or the ignore index,
+   * checked by the reader; undefined when the input has no labels.
    */
-  addRow(values: Float64Array, length: number, row: number, line: number, label?: RowLabel): void {
+  addRow(values: Float64Array, length: number, row: number, line: number, label?: RowLabel, target?: number): void {
     this.ensureCapacity(length);
     this.addShape(values, length, row, line, label);
     this.referenceState = -1;
@@ -119,19 +136,28 @@ export class Analysis {
         this.listRow(figures, row, line, label, kind);
         continue;
       }
-      state.kernel.run(state.cast, length);
+      let y = -1;
+      if (kind === 'ordinary' && target !== undefined) {
+        if (target === this.ignoreIndex) figures.ignoredRows++;
+        else y = target;
+      }
+      state.kernel.run(state.cast, length, y);
       if (kind === 'masked') {
         figures.maskedRows++;
         this.listRow(figures, row, line, label, kind);
         for (let id = 0; id < RESULT_COUNT; id++) {
           const result = state.results[id];
-          if (result !== null) accumulateMasked(result, state.kernel.outputs[id], result.function === 'logsumexp' ? 1 : length, row, line, label);
+          if (result !== null && !needsTarget(result.function)) accumulateMasked(result, state.kernel.outputs[id], isScalar(result.function) ? 1 : length, row, line, label);
         }
         continue;
       }
       figures.ordinaryRows++;
-      this.computeExact(s, length);
-      this.accumulate(state, length, row, line, label);
+      this.computeExact(s, length, y);
+      if (y >= 0) {
+        figures.labelledRows++;
+        if (this.reference.argmax === y) figures.correctRows++;
+      }
+      this.accumulate(state, length, row, line, label, y);
     }
   }
 
@@ -139,7 +165,18 @@ export class Analysis {
     return {
       input: structuredClone(this.shape),
       inputs: this.states.map((state) => structuredClone(state.figures)),
-      results: this.states.flatMap((state) => state.results.filter((r): r is ResultSummary => r !== null)).map((r) => structuredClone(r)),
+      results: this.states.flatMap((state) =>
+        state.results.flatMap((result, id) => {
+          if (result === null) return [];
+          const copy = structuredClone(result);
+          const sums = state.lossSums[id];
+          if (sums !== null && copy.loss) {
+            copy.loss.sum = sums.computed.partialList();
+            copy.loss.exactSum = sums.exact.partialList();
+          }
+          return [copy];
+        }),
+      ),
     };
   }
 
@@ -193,8 +230,8 @@ export class Analysis {
     return allNegInf ? 'masked' : 'ordinary';
   }
 
-  /** Fills the state's exact values, computing the reference unless it already holds this cast row's. */
-  private computeExact(s: number, length: number): void {
+  /** Fills the state's exact values, computing the reference unless it already holds this cast row's. `y`: the label, or -1. */
+  private computeExact(s: number, length: number, y: number): void {
     const state = this.states[s];
     const reference = this.reference;
     const held = this.referenceState;
@@ -212,13 +249,48 @@ export class Analysis {
       exact.exp2[0] = reference.lseExp2;
       fillRounded(exact, format, 1);
     }
+    if (y < 0) return;
+    if (this.wantCrossEntropy) {
+      // -logSoftmax_y: +Infinity at a -Infinity logit.
+      const exact = this.crossEntropy;
+      exact.hi[0] = -reference.logSoftmaxHi[y];
+      exact.lo[0] = -reference.logSoftmaxLo[y];
+      exact.exp2[0] = reference.logSoftmaxExp2[y];
+      fillRounded(exact, format, 1);
+    }
+    if (this.wantGradient) {
+      const exact = this.gradient;
+      exact.hi.set(reference.softmaxHi.subarray(0, length));
+      exact.lo.set(reference.softmaxLo.subarray(0, length));
+      exact.exp2.set(reference.softmaxExp2.subarray(0, length));
+      if (y === reference.argmax) {
+        // softmax_y - 1 = -(1 - softmax_y): minus the mass outside the maximum, which the
+        // reference keeps (its difference from 1 would cancel).
+        exact.hi[y] = -reference.outsideHi;
+        exact.lo[y] = -reference.outsideLo;
+        exact.exp2[y] = reference.outsideExp2;
+      } else {
+        // softmax_y <= 1/2: softmax_y - 1 lies in [-1, -1/2], no cancellation. A softmax_y held
+        // scaled (below 2^-960) changes -1 by less than its last bit's 2^-53.
+        const hi = exact.exp2[y] === 0 ? exact.hi[y] : 0;
+        const lo = exact.exp2[y] === 0 ? exact.lo[y] : 0;
+        twoSum(holder, hi, -1);
+        twoSum(holder, holder.hi, holder.lo + lo);
+        exact.hi[y] = holder.hi;
+        exact.lo[y] = holder.lo;
+        exact.exp2[y] = 0;
+      }
+      fillRounded(exact, format, length);
+    }
   }
 
-  private accumulate(state: DtypeState, length: number, row: number, line: number, label: RowLabel | undefined): void {
+  private accumulate(state: DtypeState, length: number, row: number, line: number, label: RowLabel | undefined, y: number): void {
     const kernel = state.kernel;
     for (let id = 0; id < RESULT_COUNT; id++) {
       const result = state.results[id];
       if (result === null) continue;
+      const fn = result.function;
+      if (y < 0 && NEEDS_TARGET[id]) continue;
       result.rows++;
       const bits = kernel.flags[id];
       if (bits !== 0) {
@@ -230,8 +302,7 @@ export class Analysis {
           noteFirstRow(result.firstRows[name], row, line, label);
         }
       }
-      const fn = result.function;
-      const count = fn === 'logsumexp' ? 1 : length;
+      const count = SCALAR[id] ? 1 : length;
       const output = kernel.outputs[id];
       // An earlier algorithm of the same function with the very same outputs on this row has
       // already measured what this one would (online and max-shift agree on most rows).
@@ -240,11 +311,14 @@ export class Analysis {
       if (twin >= 0) {
         figures = this.rowFigures[twin];
       } else {
-        const exact = fn === 'logsumexp' ? this.logsumexp : fn === 'log-softmax' ? this.logSoftmax : this.softmax;
-        measureRow(figures, state.format, output, count, exact, fn === 'softmax');
+        const exact = this.exactFor(fn);
+        // Probabilities: softmax, and the gradient (probabilities, minus 1 at the label); zeros also for a lost loss.
+        measureRow(figures, state.format, output, count, exact, fn === 'softmax' || fn === 'gradient', fn !== 'log-softmax' && fn !== 'logsumexp');
         if (fn === 'softmax' && figures.allFinite) this.measureSoftmaxRow(figures, output, length, kernel.argmax);
       }
       applyRow(result, figures, row, line, label);
+      if (fn === 'cross-entropy') this.addLoss(result, state.lossSums[id]!, output[0]);
+      else if (fn === 'gradient') this.addGradient(result, output, length, row, line, label);
       if (fn === 'softmax' && figures.allFinite) {
         const softmax = result.softmax!;
         softmax.rows++;
@@ -258,6 +332,49 @@ export class Analysis {
           softmax.argmaxFlips++;
           noteFirstRow(result.firstRows.argmaxFlip, row, line, label);
         }
+      }
+    }
+  }
+
+  private exactFor(fn: FunctionName): ExactValues {
+    if (fn === 'softmax') return this.softmax;
+    if (fn === 'log-softmax') return this.logSoftmax;
+    if (fn === 'logsumexp') return this.logsumexp;
+    if (fn === 'cross-entropy') return this.crossEntropy;
+    return this.gradient;
+  }
+
+  /** meanLoss and exactMeanLoss: the row's computed loss and exact loss into their exact sums. */
+  private addLoss(result: ResultSummary, sums: { computed: ExactSum; exact: ExactSum }, computed: number): void {
+    const loss = result.loss!;
+    loss.rows++;
+    if (computed !== computed) loss.nan++;
+    else if (computed === Infinity) loss.posInf++;
+    else sums.computed.add(computed);
+    const exact = this.crossEntropy;
+    const hi = exact.hi[0];
+    if (hi === Infinity) {
+      loss.exactPosInf++;
+    } else if (exact.exp2[0] === 0) {
+      sums.exact.add(hi);
+      sums.exact.add(exact.lo[0]);
+    } else {
+      // Below 2^-960: rounded once to float64 (an absolute error below 2^-1074 per row).
+      sums.exact.add(ldexp(hi, exact.exp2[0]));
+    }
+  }
+
+  /** vanishing: every computed element 0 (either sign) while the exact gradient does not round to 0 everywhere. */
+  private addGradient(result: ResultSummary, output: Float64Array, length: number, row: number, line: number, label: RowLabel | undefined): void {
+    const gradient = result.gradient!;
+    gradient.rows++;
+    for (let i = 0; i < length; i++) if (output[i] !== 0) return;
+    const rounded = this.gradient.rounded;
+    for (let i = 0; i < length; i++) {
+      if (rounded[i] !== 0) {
+        gradient.vanishing++;
+        noteFirstRow(result.firstRows.vanishing, row, line, label);
+        return;
       }
     }
   }
@@ -308,7 +425,20 @@ export class Analysis {
     for (const state of this.states) state.cast = new Float64Array(length);
     this.softmax = exactValues(length, false);
     this.logSoftmax = exactValues(length, false);
+    this.gradient = exactValues(this.wantGradient ? length : 0, true);
   }
+}
+
+/** Per result id: whether it gives one value per row, and whether it needs a label. */
+const SCALAR: readonly boolean[] = RESULT_KINDS.map((kind) => isScalar(kind.function));
+const NEEDS_TARGET: readonly boolean[] = RESULT_KINDS.map((kind) => needsTarget(kind.function));
+
+const holder = new DD();
+
+function zeroSum(): ExactSum {
+  const sum = new ExactSum();
+  sum.reset(0);
+  return sum;
 }
 
 /** FLAG_BITS in FLAG_NAMES order, read by index in the per-result loop. */

@@ -58,6 +58,16 @@ export class ExactSum {
     return high;
   }
 
+  /** The partials (non-overlapping, increasing magnitude): the exact sum, to keep or to merge. */
+  partialList(): number[] {
+    return Array.from(this.partials.subarray(0, this.count));
+  }
+
+  /** Adds an exact sum given as partials (partialList of another ExactSum). */
+  addPartials(partials: readonly number[]): void {
+    for (const partial of partials) this.add(partial);
+  }
+
   private grow(): void {
     const larger = new Float64Array(this.partials.length * 2);
     larger.set(this.partials);

@@ -2,6 +2,7 @@ import type { AlgorithmName, FunctionName } from '../algorithms/names.js';
 import type { FlagName } from '../algorithms/flags.js';
 import type { Dtype } from '../formats/index.js';
 import { HISTOGRAM_SIZE, mergeQuanta, type QuantaSum } from './bits-of-error.js';
+import { ExactSum } from './exact-sum.js';
 
 /**
  * The figures of SPEC section 6, as mergeable accumulators: counts add, maxima take the max
@@ -54,6 +55,33 @@ export interface SoftmaxAccumulator {
   argmaxFlips: number;
 }
 
+/**
+ * cross-entropy only (SPEC section 9): the sums behind meanLoss and exactMeanLoss, exact and
+ * mergeable: each sum is kept as the non-overlapping partials of ExactSum, whose own exact sum
+ * it is, and two such lists merge by adding one to the other.
+ */
+export interface LossAccumulator {
+  /** Labelled ordinary rows (the mean's denominator). */
+  rows: number;
+  /** The finite computed losses' exact sum, as partials. */
+  sum: number[];
+  /** Computed losses that were NaN or +Infinity: meanLoss is then NaN, or +Infinity. */
+  nan: number;
+  posInf: number;
+  /** The exact losses' sum (each a double-double: both words added), as partials. */
+  exactSum: number[];
+  /** Rows whose exact loss is +Infinity (the label on a -Infinity logit). */
+  exactPosInf: number;
+}
+
+/** gradient only (SPEC section 9). */
+export interface GradientAccumulator {
+  /** Labelled ordinary rows. */
+  rows: number;
+  /** Rows whose computed gradient is 0 in every element while the exact one rounded to the format is not. */
+  vanishing: number;
+}
+
 /** What an algorithm outputs on fully masked rows, element by element. */
 export interface MaskedOutputs {
   rows: number;
@@ -85,10 +113,14 @@ export interface ResultSummary {
   firstRows: Record<FirstRowKey, WorstRow[]>;
   /** Present for softmax only. */
   softmax?: SoftmaxAccumulator;
+  /** Present for cross-entropy only. */
+  loss?: LossAccumulator;
+  /** Present for gradient only. */
+  gradient?: GradientAccumulator;
   masked: MaskedOutputs;
 }
 
-export const FIRST_ROW_KEYS = ['overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'argmaxFlip', 'masked'] as const;
+export const FIRST_ROW_KEYS = ['overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'argmaxFlip', 'masked', 'vanishing'] as const;
 export type FirstRowKey = (typeof FIRST_ROW_KEYS)[number];
 /** Rows kept per kind of failure: enough to see a pattern (every other row, one id prefix) without growing with the input. */
 export const FIRST_ROWS_LIMIT = 5;
@@ -115,6 +147,10 @@ export interface InputFigures {
   posInfRows: number;
   maskedRows: number;
   ordinaryRows: number;
+  /** With labels (SPEC section 9): ordinary rows with a label, rows with the ignore index, and labelled rows whose exact argmax (ties: lowest index) is the label (accuracy = correctRows / labelledRows). */
+  labelledRows: number;
+  ignoredRows: number;
+  correctRows: number;
   /** The first LISTED_ROWS_LIMIT rows excluded from the metrics or masked, in input order. */
   listedRows: ListedRow[];
 }
@@ -156,14 +192,16 @@ export function emptyResultSummary(fn: FunctionName, dtype: Dtype, algorithm: Al
       bitsSum: { high: 0, low: 0 },
       bitsHistogram: new Array<number>(HISTOGRAM_SIZE).fill(0),
     },
-    firstRows: { overflow: [], underflow: [], invalid: [], divideByZero: [], nan: [], inf: [], zero: [], factor2: [], argmaxFlip: [], masked: [] },
+    firstRows: { overflow: [], underflow: [], invalid: [], divideByZero: [], nan: [], inf: [], zero: [], factor2: [], argmaxFlip: [], masked: [], vanishing: [] },
     softmax: fn === 'softmax' ? { rows: 0, maxSumDev: 0, argmaxFlips: 0 } : undefined,
+    loss: fn === 'cross-entropy' ? { rows: 0, sum: [], nan: 0, posInf: 0, exactSum: [], exactPosInf: 0 } : undefined,
+    gradient: fn === 'gradient' ? { rows: 0, vanishing: 0 } : undefined,
     masked: { rows: 0, nan: 0, zero: 0, negInf: 0, posInf: 0, finite: 0, uniformRows: 0 },
   };
 }
 
 export function emptyInputFigures(dtype: Dtype): InputFigures {
-  return { dtype, castOverflow: 0, castUnderflow: 0, nanRows: 0, posInfRows: 0, maskedRows: 0, ordinaryRows: 0, listedRows: [] };
+  return { dtype, castOverflow: 0, castUnderflow: 0, nanRows: 0, posInfRows: 0, maskedRows: 0, ordinaryRows: 0, labelledRows: 0, ignoredRows: 0, correctRows: 0, listedRows: [] };
 }
 
 export function emptyInputShape(): InputShape {
@@ -212,11 +250,44 @@ export function mergeResultSummary(into: ResultSummary, other: ResultSummary): v
     into.softmax.maxSumDev = Math.max(into.softmax.maxSumDev, other.softmax.maxSumDev);
     into.softmax.argmaxFlips += other.softmax.argmaxFlips;
   }
+  if (into.loss && other.loss) mergeLoss(into.loss, other.loss);
+  if (into.gradient && other.gradient) {
+    into.gradient.rows += other.gradient.rows;
+    into.gradient.vanishing += other.gradient.vanishing;
+  }
   for (const key of FIRST_ROW_KEYS) into.firstRows[key] = firstOf(into.firstRows[key], other.firstRows[key]);
   for (const key of ['rows', 'nan', 'zero', 'negInf', 'posInf', 'finite', 'uniformRows'] as const) into.masked[key] += other.masked[key];
 }
 
+function mergeLoss(into: LossAccumulator, other: LossAccumulator): void {
+  into.rows += other.rows;
+  into.nan += other.nan;
+  into.posInf += other.posInf;
+  into.exactPosInf += other.exactPosInf;
+  into.sum = addPartialLists(into.sum, other.sum);
+  into.exactSum = addPartialLists(into.exactSum, other.exactSum);
+}
+
+function addPartialLists(a: readonly number[], b: readonly number[]): number[] {
+  const sum = new ExactSum();
+  sum.reset(0);
+  sum.addPartials(a);
+  sum.addPartials(b);
+  return sum.partialList();
+}
+
+/** The mean of an exact sum given as partials over `count` terms, rounded once (NaN when count is 0). */
+export function meanOfPartials(partials: readonly number[], count: number): number {
+  const sum = new ExactSum();
+  sum.reset(0);
+  sum.addPartials(partials);
+  return count === 0 ? NaN : sum.value() / count;
+}
+
 export function mergeInputFigures(into: InputFigures, other: InputFigures): void {
+  into.labelledRows += other.labelledRows;
+  into.ignoredRows += other.ignoredRows;
+  into.correctRows += other.correctRows;
   into.castOverflow += other.castOverflow;
   into.castUnderflow += other.castUnderflow;
   into.nanRows += other.nanRows;

@@ -53,7 +53,7 @@
  * the steady state except on rows that need the BigInt recomputation of step 4.
  */
 
-import { DD, ddAdd, ddDiv, twoSum } from './double-double.js';
+import { DD, ddAdd, ddDiv, ddMul, twoSum } from './double-double.js';
 import { CascadedSum } from './compensated-sum.js';
 import { ScaledDD, expDD } from './exp-dd.js';
 import { log1pDD } from './log-dd.js';
@@ -119,6 +119,16 @@ export class ReferenceRow {
   softmaxHi = new Float64Array(0);
   softmaxLo = new Float64Array(0);
   softmaxExp2 = new Int32Array(0);
+
+  /**
+   * 1 - softmax at the argmax, s' / (1 + s') = (outsideHi + outsideLo) * 2^outsideExp2: the
+   * probability mass outside the maximum, kept apart because 1 - softmax_argmax computed from
+   * softmax_argmax cancels (the gradient of cross-entropy at a label that is the argmax is
+   * minus this).
+   */
+  outsideHi = NaN;
+  outsideLo = NaN;
+  outsideExp2 = 0;
 
   /** The one index whose logSoftmaxExp2 may be nonzero (the last row's argmax), or -1. */
   private scaledLogIndex = -1;
@@ -268,6 +278,22 @@ export class ReferenceRow {
     ddDiv(inverseHolder, 1, 0, sHi, sLo);
     const inverseHi = inverseHolder.hi;
     const inverseLo = inverseHolder.lo;
+    if (lExp2 !== 0) {
+      // s' < 2^-960: s' / (1 + s') = s' (1 - s' + ...) = s' to 2^-960, kept with its exponent.
+      this.outsideHi = lHi;
+      this.outsideLo = lLo;
+      this.outsideExp2 = lExp2;
+    } else if (sPrimeHi < SCALED_SUM_LIMIT && sPrimeHi !== 0) {
+      // s' in [2^-960, 2^-900): s' itself (relative error below 2^-900), unscaled.
+      this.outsideHi = sPrimeHi;
+      this.outsideLo = sPrimeLo;
+      this.outsideExp2 = 0;
+    } else {
+      ddMul(holder, sPrimeHi, sPrimeLo, inverseHi, inverseLo);
+      this.outsideHi = holder.hi;
+      this.outsideLo = holder.lo;
+      this.outsideExp2 = 0;
+    }
 
     this.logSumExp(m, argmax, length, lHi, lLo, lExp2);
 
@@ -427,6 +453,9 @@ export class ReferenceRow {
   private special(kind: RowKind): void {
     this.kind = kind;
     this.argmax = -1;
+    this.outsideHi = NaN;
+    this.outsideLo = NaN;
+    this.outsideExp2 = 0;
     this.lseHi = NaN;
     this.lseLo = NaN;
     this.lseExp2 = 0;

@@ -3,6 +3,7 @@ import { HISTOGRAM_SIZE } from '../metrics/bits-of-error.js';
 import {
   emptyInputFigures,
   emptyInputShape,
+  emptyResultSummary,
   mergeAnalysisSummary,
   type AnalysisSummary,
   type ResultSummary,
@@ -141,10 +142,18 @@ function resultSummaryOf(result: ResultReport, toGlobal: (ref: RowRef | null) =>
       bitsHistogram: histogram,
     },
     // Reports written before exampleRows existed have the first row only.
-    firstRows: Object.fromEntries(
-      Object.entries(result.firstRows).map(([key, ref]) => [key, (result.exampleRows?.[key] ?? (ref === null ? [] : [ref])).map((row) => toGlobal(row)!)]),
-    ) as ResultSummary['firstRows'],
+    // Keys a report leaves out (vanishing, but for gradients) start empty.
+    firstRows: {
+      ...emptyResultSummary(result.function, result.dtype, result.algorithm).firstRows,
+      ...Object.fromEntries(
+        Object.entries(result.firstRows).map(([key, ref]) => [key, (result.exampleRows?.[key] ?? (ref === null ? [] : [ref])).map((row) => toGlobal(row)!)]),
+      ),
+    },
     softmax: result.softmax ? { rows: result.softmax.rows, maxSumDev: result.softmax.maxSumDev ?? 0, argmaxFlips: result.softmax.argmaxFlips } : undefined,
+    loss: result.loss
+      ? { rows: result.loss.rows, sum: result.loss.sum, nan: result.loss.nan, posInf: result.loss.posInf, exactSum: result.loss.exactSum, exactPosInf: result.loss.exactPosInf }
+      : undefined,
+    gradient: result.gradient ? { ...result.gradient } : undefined,
     masked: { ...result.masked, uniformRows: result.masked.uniformRows ?? 0 },
   };
 }

@@ -1,7 +1,7 @@
 import type { AlgorithmName, FunctionName } from '../algorithms/names.js';
 import type { Dtype } from '../formats/index.js';
 import { meanBits } from '../metrics/bits-of-error.js';
-import type { AnalysisSummary, InputFigures, MaskedOutputs, ResultSummary, WorstRow } from '../metrics/summary.js';
+import { meanOfPartials, type AnalysisSummary, type InputFigures, type MaskedOutputs, type ResultSummary, type WorstRow } from '../metrics/summary.js';
 import type { CheckOutcome } from './checks.js';
 import { verdictOf, type Verdict } from './verdict.js';
 
@@ -51,6 +51,24 @@ export interface ResultReport {
   };
   /** softmax only: over rows whose outputs are all finite. */
   softmax?: { rows: number; maxSumDev: number | null; argmaxFlips: number };
+  /**
+   * cross-entropy only (SPEC section 9), over the labelled ordinary rows: meanLoss, the mean of
+   * the computed losses summed exactly (NaN or Infinity when one is), beside exactMeanLoss; the
+   * counts of NaN and +Infinity computed losses and of +Infinity exact ones; and both exact sums
+   * as partials (non-overlapping doubles whose exact sum is the sum), for merging.
+   */
+  loss?: {
+    rows: number;
+    meanLoss: number | null;
+    exactMeanLoss: number | null;
+    nan: number;
+    posInf: number;
+    exactPosInf: number;
+    sum: number[];
+    exactSum: number[];
+  };
+  /** gradient only: labelled ordinary rows, and those whose whole computed gradient is 0 while the exact one does not round to 0. */
+  gradient?: { rows: number; vanishing: number };
   /** The first row where each flag, wrong output or argmax flip occurred (exampleRows[kind][0]). */
   firstRows: Record<string, RowRef | null>;
   /** The first rows (input order, at most 5) of each kind: where to look. */
@@ -141,10 +159,24 @@ export function resultReport(summary: ResultSummary, ref: RefMaker = rowRef): Re
       bitsSum: (BigInt(errors.bitsSum.high) * LIMB + BigInt(errors.bitsSum.low)).toString(),
       bitsHistogram: errors.bitsHistogram.slice(0, histogramEnd),
     },
-    firstRows: Object.fromEntries(Object.entries(summary.firstRows).map(([key, rows]) => [key, rows.length === 0 ? null : ref(rows[0])])),
-    exampleRows: Object.fromEntries(Object.entries(summary.firstRows).map(([key, rows]) => [key, rows.map((row) => ref(row)!)])),
+    firstRows: Object.fromEntries(firstRowEntries(summary).map(([key, rows]) => [key, rows.length === 0 ? null : ref(rows[0])])),
+    exampleRows: Object.fromEntries(firstRowEntries(summary).map(([key, rows]) => [key, rows.map((row) => ref(row)!)])),
     masked: { ...summary.masked },
   };
+  if (summary.loss) {
+    const loss = summary.loss;
+    report.loss = {
+      rows: loss.rows,
+      meanLoss: loss.rows === 0 ? null : loss.nan > 0 ? NaN : loss.posInf > 0 ? Infinity : meanOfPartials(loss.sum, loss.rows),
+      exactMeanLoss: loss.rows === 0 ? null : loss.exactPosInf > 0 ? Infinity : meanOfPartials(loss.exactSum, loss.rows),
+      nan: loss.nan,
+      posInf: loss.posInf,
+      exactPosInf: loss.exactPosInf,
+      sum: loss.sum,
+      exactSum: loss.exactSum,
+    };
+  }
+  if (summary.gradient) report.gradient = { rows: summary.gradient.rows, vanishing: summary.gradient.vanishing };
   if (summary.softmax) {
     report.softmax = {
       rows: summary.softmax.rows,
@@ -154,6 +186,11 @@ export function resultReport(summary: ResultSummary, ref: RefMaker = rowRef): Re
   }
   report.verdict = verdictOf(report);
   return report;
+}
+
+/** The first-row lists a result reports: `vanishing` belongs to the gradient alone. */
+function firstRowEntries(summary: ResultSummary): Array<[string, WorstRow[]]> {
+  return Object.entries(summary.firstRows).filter(([key]) => key !== 'vanishing' || summary.function === 'gradient');
 }
 
 export function inputReport(

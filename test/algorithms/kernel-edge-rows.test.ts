@@ -3,7 +3,7 @@
 import { describe, test } from 'vitest';
 import { flagNames } from '../../src/algorithms/flags.js';
 import { FormatKernel } from '../../src/algorithms/kernel.js';
-import { R, RESULT_KINDS } from '../../src/algorithms/names.js';
+import { R, LOGIT_KINDS as RESULT_KINDS } from '../../src/algorithms/names.js';
 import { FORMATS } from '../../src/formats/index.js';
 import { expectFigure, expectNames } from '../support/expect-figure.js';
 

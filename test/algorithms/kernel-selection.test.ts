@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { flagNames } from '../../src/algorithms/flags.js';
 import { FormatKernel, SELECT_ALL } from '../../src/algorithms/kernel.js';
-import { ALGORITHMS, FUNCTIONS, R, RESULT_COUNT, RESULT_KINDS, resultKind } from '../../src/algorithms/names.js';
+import { ALGORITHMS, FUNCTIONS, isScalar, LABEL_KINDS, LOGIT_KINDS, R, RESULT_COUNT, RESULT_KINDS, resultKind } from '../../src/algorithms/names.js';
 import { FORMATS } from '../../src/formats/index.js';
 import { expectFigure, expectNames } from '../support/expect-figure.js';
 
@@ -18,13 +18,29 @@ describe('a kernel that computes one selected result', () => {
   // A kernel skips what no selected result needs, so each result alone catches a skip too many.
   const row = [0, 0];
   const LN2_F16 = 1420 * 2 ** -11;
-  for (const kind of RESULT_KINDS) {
+  for (const kind of LOGIT_KINDS) {
     test(`${kind.function} ${kind.algorithm} alone, float16 [0, 0]`, () => {
       const selection = RESULT_KINDS.map((other) => other.id === kind.id);
       const kernel = new FormatKernel(FORMATS.float16, selection);
       kernel.run(Float64Array.from(row), row.length);
       const expected = kind.function === 'softmax' ? [0.5, 0.5] : kind.function === 'log-softmax' ? [-LN2_F16, -LN2_F16] : [LN2_F16];
       const where = `float16 ${kind.function} ${kind.algorithm} alone`;
+      expected.forEach((value, i) => expectFigure(`${where} [${i}]`, row, kernel.outputs[kind.id][i], value));
+      expectNames(`${where} flags`, row, flagNames(kernel.flags[kind.id]), []);
+    });
+  }
+  // With the label y = 0 (SPEC section 9): every cross-entropy algorithm gives -log(0.5) = log 2,
+  // 0.693359375 in float16 as above (naive and log-of-softmax: -log(0.5); max-shift, online:
+  // -(0 - log 2); log1p: -(0 - log1p(1)); lse-minus-logit: (0 + log 2) - 0). The gradient is
+  // softmax - [i = 0] = [0.5 - 1, 0.5] = [-0.5, 0.5], exact; exp-of-log-softmax's
+  // exp(-0.693359375) = 0.499894 rounds to 0.5 as exp-lse's does above.
+  for (const kind of LABEL_KINDS) {
+    test(`${kind.function} ${kind.algorithm} alone, float16 [0, 0], label 0`, () => {
+      const selection = RESULT_KINDS.map((other) => other.id === kind.id);
+      const kernel = new FormatKernel(FORMATS.float16, selection);
+      kernel.run(Float64Array.from(row), row.length, 0);
+      const expected = kind.function === 'cross-entropy' ? [LN2_F16] : [-0.5, 0.5];
+      const where = `float16 ${kind.function} ${kind.algorithm} alone, label 0`;
       expected.forEach((value, i) => expectFigure(`${where} [${i}]`, row, kernel.outputs[kind.id][i], value));
       expectNames(`${where} flags`, row, flagNames(kernel.flags[kind.id]), []);
     });
@@ -58,14 +74,28 @@ test('outputs: one buffer per result, a single value for each logsumexp', () => 
   kernel.run(Float64Array.of(0.5, -1, 2), 3);
   expect(kernel.outputs).toHaveLength(RESULT_COUNT);
   for (const kind of RESULT_KINDS) {
-    expect(kernel.outputs[kind.id], `${kind.function} ${kind.algorithm}`).toHaveLength(kind.function === 'logsumexp' ? 1 : 3);
+    expect(kernel.outputs[kind.id], `${kind.function} ${kind.algorithm}`).toHaveLength(isScalar(kind.function) ? 1 : 3);
   }
 });
 
 describe('names', () => {
   test('the functions and algorithms are the ones the README and --help name, in that order', () => {
-    expect(FUNCTIONS).toEqual(['softmax', 'log-softmax', 'logsumexp']);
-    expect(ALGORITHMS).toEqual(['naive', 'max-shift', 'log-of-softmax', 'online', 'log1p', 'exp-lse']);
+    expect(FUNCTIONS).toEqual(['softmax', 'log-softmax', 'logsumexp', 'cross-entropy', 'gradient', 'sigmoid', 'log-sigmoid', 'bce']);
+    expect(ALGORITHMS).toEqual([
+      'naive',
+      'max-shift',
+      'log-of-softmax',
+      'online',
+      'log1p',
+      'exp-lse',
+      'lse-minus-logit',
+      'exp-of-log-softmax',
+      'stable',
+      'log-of-sigmoid',
+      'softplus',
+      'clamped',
+      'with-logits',
+    ]);
     // Every result pairs a listed function with a listed algorithm.
     for (const kind of RESULT_KINDS) {
       expect(FUNCTIONS).toContain(kind.function);

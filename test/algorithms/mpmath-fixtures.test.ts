@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { FormatKernel } from '../../src/algorithms/kernel.js';
 import { flagNames } from '../../src/algorithms/flags.js';
-import { RESULT_KINDS } from '../../src/algorithms/names.js';
+import { LOGIT_KINDS as RESULT_KINDS } from '../../src/algorithms/names.js';
 import { DTYPES, FORMATS } from '../../src/formats/index.js';
 import { fixtureFiles, parsePythonFloat, parseRow } from '../support/reference-fixtures.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { RESULT_KINDS } from '../../src/algorithms/names.js';
+import { LOGIT_KINDS as RESULT_KINDS } from '../../src/algorithms/names.js';
 import { DTYPES } from '../../src/formats/index.js';
 import { Analysis, type AnalysisSelection } from '../../src/metrics/analysis.js';
 import { meanBits } from '../../src/metrics/bits-of-error.js';

@@ -569,6 +569,10 @@ export interface OracleInputReport {
     posInfRows: number;
     maskedRows: number;
     ordinaryRows: number;
+    /** Label figures (SPEC section 9): 0 here, where rows carry no labels. */
+    labelledRows: number;
+    ignoredRows: number;
+    correctRows: number;
     listedRows: Array<OracleRowRef & { kind: OracleRowKind }>;
   }>;
   results: OracleResultReport[];
@@ -615,6 +619,9 @@ export function summarise(rows: readonly OracleRow[], dtypes: readonly OracleDty
       posInfRows: count('posInf'),
       maskedRows: count('masked'),
       ordinaryRows: count('ordinary'),
+      labelledRows: 0,
+      ignoredRows: 0,
+      correctRows: 0,
       listedRows: perRow
         .filter((r) => r.data.kind !== 'ordinary')
         .slice(0, LISTED_ROWS)
