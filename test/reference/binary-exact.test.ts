@@ -77,12 +77,14 @@ function uniform(seed: number): () => number {
 }
 
 // The exp thresholds of SPEC section 1 (where exp(x) overflows, turns subnormal, rounds to 0 in
-// each format), and where 1 + e^-x rounds to 1 in each format (x = (p + 1) ln 2: 7.6, 8.3, 17.3,
-// 37.4), where the naive and stable algorithms part ways.
+// each format); where 1 + e^-x rounds to 1 (x = p ln 2: float16 7.62, bfloat16 5.55, float32
+// 16.64, float64 36.74), so that a computed sigmoid is 1 and its log 0; and where the exact
+// sigmoid itself rounds to 1 (x = (p + 1) ln 2: 8.32, 6.24, 17.33, 37.43).
 const THRESHOLDS = [
   709.78271289338399679, 708.39641853226410634, 745.13321910194120762, 88.722839081870676774, 87.336544810157755538, 103.97207708399179641,
   11.090110718526951036, 9.7045489283373432063, 17.328679513998632735, 88.720884076837196255, 87.340458649874245316, 92.881722195032671462,
-  6.238, 6.931, 16.636, 36.737, 37.43,
+  7.6246189861593985, 5.545177444479562, 16.635532333438686, 36.7368005696771, 8.317766166719343, 6.238324625039508, 17.328679513998633,
+  37.42994775023705,
 ];
 
 const MAGNITUDES = [
