@@ -69,9 +69,10 @@ const LOG_CLAMP = -100;
  *   non-positive arguments only, so nothing overflows.
  * - log-sigmoid naive log(s), log-of-sigmoid log(s*): log of a value rounded to 1 for x large
  *   (0 instead of -e^-x) and, for naive, log(0) = -Infinity once s has flushed to 0.
- * - log-sigmoid softplus: x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x)) (torch.nn.functional.
- *   logsigmoid computes min(x, 0) - log1p(exp(-|x|)), the same value for x < 0 and, for x >= 0,
- *   0 - log1p(...), which is -log1p(...) exactly).
+ * - log-sigmoid softplus: x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x)). Recent PyTorch's
+ *   torch.nn.functional.logsigmoid computes min(x, 0) - log1p(exp(-|x|)): the same rounded
+ *   values (for x >= 0, 0 - log1p(...) is -log1p(...) exactly). PyTorch 1.13 computed
+ *   -(m + log(exp(-m) + exp(-x - m))), m = max(-x, 0): the same function, rounded otherwise.
  * - bce naive -(y log(s) + (1 - y) log(1 - s)): 1 - s rounds to 0 once s rounds to 1, and then
  *   log(0) = -Infinity; with y = 1 the product (1 - y) log(1 - s) = 0 * -Infinity is NaN.
  * - bce clamped: the same with each log clamped below at -100, as torch.nn.BCELoss. Kept in
