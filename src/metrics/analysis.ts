@@ -1,6 +1,8 @@
 import { FormatKernel, KernelBuffers, type Selection } from '../algorithms/kernel.js';
+import { BINARY_RESULT_COUNT, BinaryKernel } from '../algorithms/binary-kernel.js';
+import { BinaryExactValues, binaryExact } from '../reference/binary-exact.js';
 import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
-import { isScalar, needsTarget, RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
+import { isBinary, isScalar, needsTarget, R, RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
 import { ReferenceRow } from '../reference/index.js';
 import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
@@ -32,6 +34,10 @@ export interface AnalysisSelection {
 interface DtypeState {
   format: Format;
   kernel: FormatKernel;
+  /** Binary logits (one per row, SPEC section 10): the kernel, and its outputs and flags by result id (the logit results' ids hold nothing). */
+  binary: BinaryKernel | null;
+  binaryOutputs: Float64Array[];
+  binaryFlags: Int32Array;
   cast: Float64Array;
   figures: InputFigures;
   /** By result id; null when not selected. */
@@ -86,6 +92,12 @@ export class Analysis {
   private readonly wantCrossEntropy: boolean;
   private readonly wantGradient: boolean;
   private readonly ignoreIndex: number | undefined;
+  /** Binary logits: sigmoid, log-sigmoid and bce selected (and nothing else: the selection has one kind or the other). */
+  private readonly binaryMode: boolean;
+  private readonly binaryExact = new BinaryExactValues();
+  private readonly sigmoidExact = exactValues(1, true);
+  private readonly logSigmoidExact = exactValues(1, true);
+  private readonly bceExact = exactValues(1, true);
   /** Per result id: the selected results of the same function before it, which may be its twins on a row. */
   private readonly twinCandidates: number[][];
   /** Per result id: what its outputs added on the current row, in the format being analysed. */
@@ -102,12 +114,19 @@ export class Analysis {
     this.wantCrossEntropy = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'cross-entropy');
     this.wantGradient = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'gradient');
     this.ignoreIndex = selection.ignoreIndex;
+    this.binaryMode = RESULT_KINDS.some((k) => selected[k.id] && isBinary(k.function));
+    if (this.binaryMode && RESULT_KINDS.some((k) => selected[k.id] && !isBinary(k.function))) {
+      throw new RangeError('Analysis: binary functions (sigmoid, log-sigmoid, bce) and functions of K logits cannot be selected together');
+    }
     this.twinCandidates = RESULT_KINDS.map((kind) => RESULT_KINDS.filter((other) => other.id < kind.id && selected[other.id] && other.function === kind.function).map((other) => other.id));
     this.states = selection.dtypes.map((dtype) => {
       const format = FORMATS[dtype];
       return {
         format,
         kernel: new FormatKernel(format, kernelSelection, this.kernelBuffers),
+        binary: this.binaryMode ? new BinaryKernel(format) : null,
+        binaryOutputs: RESULT_KINDS.map(() => new Float64Array(1)),
+        binaryFlags: new Int32Array(RESULT_COUNT),
         cast: new Float64Array(0),
         figures: emptyInputFigures(dtype),
         results: RESULT_KINDS.map((kind) => (selected[kind.id] ? emptyResultSummary(kind.function, dtype, kind.algorithm) : null)),
@@ -141,6 +160,10 @@ export class Analysis {
         if (target === this.ignoreIndex) figures.ignoredRows++;
         else y = target;
       }
+      if (this.binaryMode) {
+        this.addBinaryRow(state, kind, length, row, line, label, target);
+        continue;
+      }
       state.kernel.run(state.cast, length, y);
       if (kind === 'masked') {
         figures.maskedRows++;
@@ -157,8 +180,49 @@ export class Analysis {
         figures.labelledRows++;
         if (this.reference.argmax === y) figures.correctRows++;
       }
-      this.accumulate(state, length, row, line, label, y);
+      this.accumulate(state, state.kernel.outputs, state.kernel.flags, length, row, line, label, y);
     }
+  }
+
+  /**
+   * One logit per row (SPEC section 10): x and the target y cast to the format (a framework
+   * holds both in that dtype); bce only where the row has a target. A row of length other than
+   * 1 is the caller's error (the reader checks K).
+   */
+  private addBinaryRow(state: DtypeState, kind: RowKindName, length: number, row: number, line: number, label: RowLabel | undefined, target: number | undefined): void {
+    if (length !== 1) throw new RangeError(`Analysis: binary logits need one logit per row, got ${length}`);
+    const figures = state.figures;
+    const binary = state.binary!;
+    const x = state.cast[0];
+    const y = target === undefined ? NaN : state.format.round(target);
+    binary.run(x, y);
+    for (let b = 0; b < BINARY_RESULT_COUNT; b++) {
+      state.binaryOutputs[R.firstBinary + b][0] = binary.outputs[b];
+      state.binaryFlags[R.firstBinary + b] = binary.flags[b];
+    }
+    if (kind === 'masked') {
+      // x = -Infinity: sigmoid 0 and log-sigmoid -Infinity exactly; what each algorithm gives is reported as for masked rows.
+      figures.maskedRows++;
+      this.listRow(figures, row, line, label, kind);
+      for (let id = R.firstBinary; id < RESULT_COUNT; id++) {
+        const result = state.results[id];
+        if (result !== null && result.function !== 'bce') accumulateMasked(result, state.binaryOutputs[id], 1, row, line, label);
+      }
+      return;
+    }
+    figures.ordinaryRows++;
+    binaryExact(x, y === y ? y : 0, this.binaryExact);
+    const format = state.format;
+    setScalar(this.sigmoidExact, format, this.binaryExact.sigmoid);
+    setScalar(this.logSigmoidExact, format, this.binaryExact.logSigmoid);
+    const labelled = y === y;
+    if (labelled) {
+      figures.labelledRows++;
+      setScalar(this.bceExact, format, this.binaryExact.bce);
+      // A hard target (0 or 1) is predicted when the logit is on its side of 0 (x = 0: class 0, the lowest index, as for argmax ties).
+      if ((y === 1 && x > 0) || (y === 0 && x <= 0)) figures.correctRows++;
+    }
+    this.accumulate(state, state.binaryOutputs, state.binaryFlags, 1, row, line, label, labelled ? 0 : -1);
   }
 
   summary(): AnalysisSummary {
@@ -284,15 +348,15 @@ export class Analysis {
     }
   }
 
-  private accumulate(state: DtypeState, length: number, row: number, line: number, label: RowLabel | undefined, y: number): void {
-    const kernel = state.kernel;
+  /** Measures the row's outputs and flags (by result id) of every selected result; `y` the label, or -1 (then the results that need one are skipped). */
+  private accumulate(state: DtypeState, outputs: Float64Array[], flags: Int32Array, length: number, row: number, line: number, label: RowLabel | undefined, y: number): void {
     for (let id = 0; id < RESULT_COUNT; id++) {
       const result = state.results[id];
       if (result === null) continue;
       const fn = result.function;
       if (y < 0 && NEEDS_TARGET[id]) continue;
       result.rows++;
-      const bits = kernel.flags[id];
+      const bits = flags[id];
       if (bits !== 0) {
         // No allocation here: this runs for every result of every row.
         for (let f = 0; f < FLAG_NAMES.length; f++) {
@@ -303,18 +367,18 @@ export class Analysis {
         }
       }
       const count = SCALAR[id] ? 1 : length;
-      const output = kernel.outputs[id];
+      const output = outputs[id];
       // An earlier algorithm of the same function with the very same outputs on this row has
       // already measured what this one would (online and max-shift agree on most rows).
       let figures = this.rowFigures[id];
-      const twin = this.identicalEarlier(state, id, count);
+      const twin = this.identicalEarlier(outputs, id, count);
       if (twin >= 0) {
         figures = this.rowFigures[twin];
       } else {
         const exact = this.exactFor(fn);
         // Probabilities: softmax, and the gradient (probabilities, minus 1 at the label); zeros also for a lost loss.
-        measureRow(figures, state.format, output, count, exact, fn === 'softmax' || fn === 'gradient', fn !== 'log-softmax' && fn !== 'logsumexp');
-        if (fn === 'softmax' && figures.allFinite) this.measureSoftmaxRow(figures, output, length, kernel.argmax);
+        measureRow(figures, state.format, output, count, exact, PROBABILITIES[id], ZEROS[id]);
+        if (fn === 'softmax' && figures.allFinite) this.measureSoftmaxRow(figures, output, length, state.kernel.argmax);
       }
       applyRow(result, figures, row, line, label);
       if (fn === 'cross-entropy') this.addLoss(result, state.lossSums[id]!, output[0]);
@@ -341,7 +405,10 @@ export class Analysis {
     if (fn === 'log-softmax') return this.logSoftmax;
     if (fn === 'logsumexp') return this.logsumexp;
     if (fn === 'cross-entropy') return this.crossEntropy;
-    return this.gradient;
+    if (fn === 'gradient') return this.gradient;
+    if (fn === 'sigmoid') return this.sigmoidExact;
+    if (fn === 'log-sigmoid') return this.logSigmoidExact;
+    return this.bceExact;
   }
 
   /** meanLoss and exactMeanLoss: the row's computed loss and exact loss into their exact sums. */
@@ -380,8 +447,7 @@ export class Analysis {
   }
 
   /** The id of an earlier selected result of the same function whose outputs on this row equal id's, or -1. */
-  private identicalEarlier(state: DtypeState, id: number, count: number): number {
-    const outputs = state.kernel.outputs;
+  private identicalEarlier(outputs: Float64Array[], id: number, count: number): number {
     const mine = outputs[id];
     const candidates = this.twinCandidates[id];
     for (let c = 0; c < candidates.length; c++) {
@@ -432,6 +498,13 @@ export class Analysis {
 /** Per result id: whether it gives one value per row, and whether it needs a label. */
 const SCALAR: readonly boolean[] = RESULT_KINDS.map((kind) => isScalar(kind.function));
 const NEEDS_TARGET: readonly boolean[] = RESULT_KINDS.map((kind) => needsTarget(kind.function));
+/**
+ * measureRow's rules per result id: probabilities (factor 2 as a ratio) for softmax, the gradient
+ * and the sigmoid; logarithms (ln 2 apart) for the rest. Zeros (an output flushed to 0 where the
+ * exact value does not round to 0) for all but log-softmax and log-sum-exp, whose 0 is log 1.
+ */
+const PROBABILITIES: readonly boolean[] = RESULT_KINDS.map((kind) => kind.function === 'softmax' || kind.function === 'gradient' || kind.function === 'sigmoid');
+const ZEROS: readonly boolean[] = RESULT_KINDS.map((kind) => kind.function !== 'log-softmax' && kind.function !== 'logsumexp');
 
 const holder = new DD();
 
@@ -455,6 +528,14 @@ function fillScaled(exact: ExactValues, format: Format, hi: Float64Array, lo: Fl
   exact.lo = lo;
   exact.exp2 = exp2;
   fillRounded(exact, format, length);
+}
+
+/** A scalar exact value (hi + lo) * 2^exp2 into its buffers, rounded to the format. */
+function setScalar(exact: ExactValues, format: Format, value: { hi: number; lo: number; exp2: number }): void {
+  exact.hi[0] = value.hi;
+  exact.lo[0] = value.lo;
+  exact.exp2[0] = value.exp2;
+  fillRounded(exact, format, 1);
 }
 
 function fillRounded(exact: ExactValues, format: Format, length: number): void {
