@@ -7,7 +7,7 @@ import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../form
 import { ReferenceRow } from '../reference/index.js';
 import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
 import { ExactSum, sumDeviationUpperBound } from './exact-sum.js';
-import { DD, twoSum } from '../reference/double-double.js';
+import { crossEntropyExact, gradientExact } from '../reference/label-exact.js';
 import { ldexp } from '../reference/pow2.js';
 import {
   emptyInputFigures,
@@ -88,6 +88,7 @@ export class Analysis {
   private logSoftmax = exactValues(0, false);
   private readonly logsumexp = exactValues(1, true);
   private readonly crossEntropy = exactValues(1, true);
+  private readonly scalarHolder = { hi: 0, lo: 0, exp2: 0 };
   private gradient = exactValues(0, true);
   private readonly wantCrossEntropy: boolean;
   private readonly wantGradient: boolean;
@@ -315,35 +316,13 @@ export class Analysis {
     }
     if (y < 0) return;
     if (this.wantCrossEntropy) {
-      // -logSoftmax_y: +Infinity at a -Infinity logit.
       const exact = this.crossEntropy;
-      exact.hi[0] = -reference.logSoftmaxHi[y];
-      exact.lo[0] = -reference.logSoftmaxLo[y];
-      exact.exp2[0] = reference.logSoftmaxExp2[y];
-      fillRounded(exact, format, 1);
+      crossEntropyExact(reference, y, this.scalarHolder);
+      setScalar(exact, format, this.scalarHolder);
     }
     if (this.wantGradient) {
       const exact = this.gradient;
-      exact.hi.set(reference.softmaxHi.subarray(0, length));
-      exact.lo.set(reference.softmaxLo.subarray(0, length));
-      exact.exp2.set(reference.softmaxExp2.subarray(0, length));
-      if (y === reference.argmax) {
-        // softmax_y - 1 = -(1 - softmax_y): minus the mass outside the maximum, which the
-        // reference keeps (its difference from 1 would cancel).
-        exact.hi[y] = -reference.outsideHi;
-        exact.lo[y] = -reference.outsideLo;
-        exact.exp2[y] = reference.outsideExp2;
-      } else {
-        // softmax_y <= 1/2: softmax_y - 1 lies in [-1, -1/2], no cancellation. A softmax_y held
-        // scaled (below 2^-960) changes -1 by less than its last bit's 2^-53.
-        const hi = exact.exp2[y] === 0 ? exact.hi[y] : 0;
-        const lo = exact.exp2[y] === 0 ? exact.lo[y] : 0;
-        twoSum(holder, hi, -1);
-        twoSum(holder, holder.hi, holder.lo + lo);
-        exact.hi[y] = holder.hi;
-        exact.lo[y] = holder.lo;
-        exact.exp2[y] = 0;
-      }
+      gradientExact(reference, y, length, exact.hi, exact.lo, exact.exp2);
       fillRounded(exact, format, length);
     }
   }
@@ -505,8 +484,6 @@ const NEEDS_TARGET: readonly boolean[] = RESULT_KINDS.map((kind) => needsTarget(
  */
 const PROBABILITIES: readonly boolean[] = RESULT_KINDS.map((kind) => kind.function === 'softmax' || kind.function === 'gradient' || kind.function === 'sigmoid');
 const ZEROS: readonly boolean[] = RESULT_KINDS.map((kind) => kind.function !== 'log-softmax' && kind.function !== 'logsumexp');
-
-const holder = new DD();
 
 function zeroSum(): ExactSum {
   const sum = new ExactSum();
