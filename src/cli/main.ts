@@ -1,3 +1,4 @@
+import { ALGORITHMS } from '../algorithms/names.js';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
@@ -22,6 +23,7 @@ import {
   parseFunctions,
   parseLimit,
   resolveSelection,
+  functionsFor,
 } from './options.js';
 
 const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -178,8 +180,8 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
         .description('analyse logits: where each algorithm breaks, in each dtype')
         .argument('[FILE...]', 'input files; - or nothing (with data piped in) for stdin')
         .option('-d, --dtype <list>', 'float64,float32,float16,bfloat16 (f64,f32,f16,bf16) or all', 'all')
-        .option('-f, --function <list>', 'softmax,log-softmax,logsumexp or all', 'all')
-        .option('-a, --algorithm <list>', 'naive,max-shift,log-of-softmax,online,log1p,exp-lse or all', 'all')
+        .option('-f, --function <list>', 'softmax,log-softmax,logsumexp; with labels cross-entropy,gradient; one logit per row sigmoid,log-sigmoid,bce; or all that apply', 'all')
+        .option('-a, --algorithm <list>', `${ALGORITHMS.join(',')} or all`, 'all')
         .option('-j, --jobs <n>', `threads for the analysis (default: this machine's ${availableParallelism()} cores)`),
     ),
   )
@@ -188,13 +190,14 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
       const jobs = parseJobs(flags.jobs, availableParallelism(), io);
       const dtypes = parseDtypes(flags.dtype);
       const functions = parseFunctions(flags.function);
+      const functionsGiven = command.getOptionValueSource('function') === 'cli' && flags.function.trim().toLowerCase() !== 'all';
       const algorithms = parseAlgorithms(flags.algorithm);
       const algorithmsGiven = command.getOptionValueSource('algorithm') === 'cli';
       setStatus(
         await analyze(
           {
             files: inputNames(files, io),
-            selection: resolveSelection(dtypes, functions, algorithms, algorithmsGiven),
+            selectionFor: (kind) => resolveSelection(dtypes, functionsFor(kind, functionsGiven ? functions : undefined), algorithms, algorithmsGiven),
             functions,
             algorithms,
             read: readOptions(flags),

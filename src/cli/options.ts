@@ -1,4 +1,4 @@
-import { ALGORITHMS, FUNCTIONS, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
+import { ALGORITHMS, BINARY_FUNCTIONS, FUNCTIONS, isBinary, LABEL_FUNCTIONS, LOGIT_FUNCTIONS, needsTarget, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { UsageError } from '../errors.js';
 import { DTYPES, findDtype, type Dtype } from '../formats/index.js';
 import type { AnalysisSelection } from '../metrics/analysis.js';
@@ -36,8 +36,40 @@ function parseNamed<T extends string>(text: string | undefined, all: readonly T[
 export const parseFunctions = (text: string | undefined): FunctionName[] => parseNamed(text, FUNCTIONS, '--function', 'function');
 export const parseAlgorithms = (text: string | undefined): AlgorithmName[] => parseNamed(text, ALGORITHMS, '--algorithm', 'algorithm');
 
+/** What an input offers, known from its first row: K, and whether its rows carry labels. */
+export interface InputKind {
+  classes: number;
+  labelled: boolean;
+  /** --binary: one logit per row with targets in [0, 1] (implied by K = 1). */
+  binary: boolean;
+}
+
+/**
+ * The functions analysed on an input: those given with --function, checked against what the
+ * input offers, or by default every function that applies: softmax, log-softmax and log-sum-exp,
+ * with cross-entropy and its gradient when rows have labels; sigmoid and log-sigmoid (and bce
+ * with targets) for one logit per row.
+ */
+export function functionsFor(kind: InputKind, given: readonly FunctionName[] | undefined): FunctionName[] {
+  const binary = kind.binary || kind.classes === 1;
+  if (given === undefined) {
+    if (binary) return BINARY_FUNCTIONS.filter((fn) => kind.labelled || !needsTarget(fn));
+    return kind.labelled ? [...LOGIT_FUNCTIONS, ...LABEL_FUNCTIONS] : [...LOGIT_FUNCTIONS];
+  }
+  const missing = given.filter((fn) => needsTarget(fn) && !kind.labelled);
+  if (missing.length > 0) {
+    throw new UsageError(`--function ${missing.join(',')} needs a label per row: give --labels COLUMN|FILE (CSV), --label-key (JSON) or --labels-tensor (tensors)`);
+  }
+  const binaryGiven = given.filter(isBinary);
+  if (binaryGiven.length > 0 && !binary) throw new UsageError(`--function ${binaryGiven.join(',')} takes one logit per row; this input has ${kind.classes}`);
+  if (binary && binaryGiven.length < given.length) {
+    throw new UsageError(`one logit per row: the functions are ${BINARY_FUNCTIONS.join(', ')} (softmax of one logit is 1); --function ${given.filter((fn) => !isBinary(fn)).join(',')} does not apply`);
+  }
+  return [...given];
+}
+
 /** The (function, algorithm) pairs that exist among the selected ones; an algorithm that fits none is a usage error. */
-export function resolveSelection(dtypes: Dtype[], functions: FunctionName[], algorithms: AlgorithmName[], algorithmsGiven: boolean): AnalysisSelection {
+export function resolveSelection(dtypes: Dtype[], functions: FunctionName[], algorithms: AlgorithmName[], algorithmsGiven: boolean, ignoreIndex?: number): AnalysisSelection {
   const results = RESULT_KINDS.filter((kind) => functions.includes(kind.function) && algorithms.includes(kind.algorithm)).map((kind) => ({
     function: kind.function,
     algorithm: kind.algorithm,
@@ -50,7 +82,7 @@ export function resolveSelection(dtypes: Dtype[], functions: FunctionName[], alg
       }
     }
   }
-  return { dtypes, results };
+  return ignoreIndex === undefined ? { dtypes, results } : { dtypes, results, ignoreIndex };
 }
 
 export function parseFailOn(text: string | undefined): FailOnCondition[] {

@@ -37,7 +37,7 @@ export async function analyzeBatches(
   const local = new Analysis(selection);
   const analyzeHere = (batch: LogitRow[]) => {
     onBatch(batch.length, 0);
-    for (const row of batch) local.addRow(row.values, row.values.length, row.index, row.line, row.label);
+    for (const row of batch) local.addRow(row.values, row.values.length, row.index, row.line, row.label, row.target);
   };
   const pool: WorkerSlot[] = [];
   /** The first batch, held until the second shows whether threads are worth starting. */

@@ -12,6 +12,8 @@ export interface LogitRow {
   index: number;
   /** The row's other names (an id, a record and position), when the input gives them. */
   label?: RowLabel;
+  /** The row's label as read: a class index (or the ignore index), or for binary logits a target in [0, 1]. */
+  target?: number;
 }
 
 export type InputFormat = 'csv' | 'json' | 'jsonl' | 'npy' | 'npz' | 'safetensors';

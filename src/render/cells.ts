@@ -19,6 +19,7 @@ export function cellFigure(result: ResultReport): string {
   if (result.flags.overflow > 0) return `overflow ${result.flags.overflow}r`;
   if (result.wrong.factor2 > 0) return `2x off x${result.wrong.factor2}`;
   if ((result.softmax?.argmaxFlips ?? 0) > 0) return `argmax ${result.softmax!.argmaxFlips}r`;
+  if ((result.gradient?.vanishing ?? 0) > 0) return `vanish ${result.gradient!.vanishing}r`;
   if (result.verdict === 'fail' && result.softmax?.maxSumDev != null) return `sum off ${formatFigure(result.softmax.maxSumDev)}`;
   if (result.wrong.zero > 0) return `zero x${result.wrong.zero}`;
   if (result.errors.meanBits === null) return '-';
@@ -29,7 +30,7 @@ export function cellFigure(result: ResultReport): string {
 export const VERDICT_WORD = { ok: 'ok', warn: 'WARN', fail: 'FAIL' } as const;
 
 /** The columns of the details table (table and Markdown), and one result's cells. */
-export const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips', 'masked'];
+export const DETAIL_HEAD = ['function', 'algorithm', 'dtype', 'rows', 'overflow', 'underflow', 'invalid', 'divideByZero', 'nan', 'inf', 'zero', 'factor2', 'maxAbs', 'maxRel', 'maxUlp', 'meanBits', 'maxBits', 'worstRow', 'maxSumDev', 'argmaxFlips', 'meanLoss', 'exactMeanLoss', 'vanishing', 'masked'];
 
 export function detailCells(r: ResultReport): string[] {
   return [
@@ -53,6 +54,16 @@ export function detailCells(r: ResultReport): string[] {
     describeRow(r.errors.worstRow),
     formatFigure(r.softmax?.maxSumDev),
     r.softmax ? String(r.softmax.argmaxFlips) : '-',
+    r.loss ? formatLoss(r.loss.meanLoss) : '-',
+    r.loss ? formatLoss(r.loss.exactMeanLoss) : '-',
+    r.gradient ? String(r.gradient.vanishing) : '-',
     r.masked.rows === 0 ? '-' : `${maskedOutput(r)} (${r.masked.rows}r)`,
   ];
+}
+
+/** A mean loss with the digits that tell a computed mean from the exact one (7 significant). */
+export function formatLoss(value: number | null): string {
+  if (value === null) return '-';
+  if (!Number.isFinite(value)) return formatFigure(value);
+  return value.toPrecision(7);
 }

@@ -2,7 +2,7 @@
 import { describeRow, plural } from '../report/findings.js';
 import type { CheckOutcome } from '../report/checks.js';
 import type { InputReport } from '../report/report.js';
-import { formatFigure } from './cells.js';
+import { formatFigure, formatLoss } from './cells.js';
 
 /** "csv", or for a tensor "safetensors, tensor logits, stored float16 (4, 100)". */
 export function describeSource(input: InputReport): string {
@@ -31,6 +31,20 @@ export function inputLines(input: InputReport): string[] {
     );
   } else {
     lines.push('no finite logits');
+  }
+  const labelled = input.dtypes.find((d) => d.labelledRows > 0 || d.ignoredRows > 0);
+  if (labelled) {
+    const ignored = labelled.ignoredRows > 0 ? `, ${plural(labelled.ignoredRows, 'row')} with the ignore index (left out)` : '';
+    const accuracy = labelled.labelledRows > 0 ? `; accuracy ${((100 * labelled.correctRows) / labelled.labelledRows).toFixed(2)}% (exact argmax = label, ${labelled.dtype})` : '';
+    lines.push(`labels: ${plural(labelled.labelledRows, 'labelled row')}${ignored}${accuracy}`);
+  }
+  const losses = input.results.filter((r) => r.loss && r.loss.rows > 0);
+  if (losses.length > 0) {
+    // What a training loop logs (the computed mean) beside what it should log, per dtype for the algorithm frameworks fuse.
+    const pick = losses.filter((r) => r.algorithm === 'max-shift');
+    for (const r of pick.length > 0 ? pick : losses.slice(0, 1)) {
+      lines.push(`${r.dtype} mean loss (cross-entropy ${r.algorithm}): ${formatLoss(r.loss!.meanLoss)}, exact ${formatLoss(r.loss!.exactMeanLoss)}`);
+    }
   }
   for (const figures of input.dtypes) {
     const parts: string[] = [];

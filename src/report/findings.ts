@@ -71,14 +71,66 @@ function factor2Why(dtypes: Dtype[], input: InputReport): string {
   return `K = ${input.classes} exceeds ${limits}, so a left-to-right sum of K terms near 1 stalls at 2^p: accumulate in a wider dtype (float32) or sum pairwise`;
 }
 
+/** The unit of one output element, in words. */
+function elementUnit(r: ResultReport): string {
+  switch (r.function) {
+    case 'softmax':
+    case 'sigmoid':
+      return 'probability';
+    case 'logsumexp':
+      return 'log-sum-exp';
+    case 'cross-entropy':
+    case 'bce':
+      return 'loss';
+    case 'gradient':
+      return 'gradient element';
+    default:
+      return 'log-probability';
+  }
+}
+
+/** Why a loss is +Infinity: the log of a probability that underflowed to 0. */
+function infiniteWhy(dtypes: Dtype[], input: InputReport, algorithm: string, results: ResultReport[]): string {
+  const fn = results[0].function;
+  if (fn === 'cross-entropy' && (algorithm === 'naive' || algorithm === 'log-of-softmax')) {
+    return "softmax flushed the true class's probability to 0 and log(0) = -Inf: compute the loss from log-softmax (max-shift, log1p) or use a fused cross-entropy";
+  }
+  if (fn === 'bce' && algorithm === 'naive') return 'the sigmoid rounded to 0 or 1 and log(0) = -Inf: use BCE with logits (max(x, 0) - x y + log1p(exp(-|x|)))';
+  return overflowWhy(dtypes, input, algorithm);
+}
+
+/**
+ * The top-2 margin (nats) beyond which the top probability rounds to 1 in a dtype of precision p
+ * for K classes, whatever the others: with all K - 1 others at m - d, p_top = 1 / (1 + (K - 1)
+ * e^-d) rounds to 1 once it reaches the midpoint 1 - 2^-(p+1) (the tie goes to 1, the even one):
+ * d >= ln(K - 1) + ln(2^(p+1) - 1).
+ */
+export function saturationMargin(classes: number, precision: number): number {
+  return Math.log(Math.max(classes - 1, 1)) + Math.log(2 ** (precision + 1) - 1);
+}
+
+function vanishingWhy(dtypes: Dtype[], input: InputReport): string {
+  const margins = dtypes.map((d) => `${saturationMargin(input.classes, FORMATS[d].precision).toFixed(1)} nats in ${d}`).join(', ');
+  return `the true class's probability rounds to 1 once its margin over every other logit exceeds ${margins} (K = ${input.classes}), and the other elements underflow to 0: compute softmax - onehot in float32 or wider, or lower the logits' scale (temperature)`;
+}
+
+function zeroWhy(dtypes: Dtype[], input: InputReport, algorithm: string, results: ResultReport[]): string {
+  if (results[0].function === 'cross-entropy') {
+    return algorithm === 'log1p'
+      ? 'every exp(x_j - m) of the other classes underflowed: the loss is below what the dtype holds after them'
+      : 'log(s) rounds to log(1) = 0 once the other classes add less than half an ulp of 1 to s: the loss -log p_y ~ sum of the others is lost; log1p computes log1p(s\') and keeps it';
+  }
+  return '';
+}
+
 const KINDS: Kind[] = [
   { severity: 'fail', count: (r) => r.flags.overflow, unit: 'row', rows: (r) => r.exampleRows.overflow, what: 'overflows', why: overflowWhy },
   { severity: 'fail', count: (r) => r.wrong.nan, unit: 'NaN output', rows: (r) => r.exampleRows.nan, what: 'gives NaN where the exact value is a number' },
-  { severity: 'fail', count: (r) => r.wrong.inf, unit: 'infinite output', rows: (r) => r.exampleRows.inf, what: 'gives +-Inf where the exact value is finite' },
+  { severity: 'fail', count: (r) => r.wrong.inf, unit: 'infinite output', rows: (r) => r.exampleRows.inf, what: 'gives +-Inf where the exact value is finite', why: infiniteWhy },
   {
     severity: 'fail',
     count: (r) => r.wrong.factor2,
-    unit: (r) => (r.function === 'softmax' ? 'probability' : r.function === 'logsumexp' ? 'log-sum-exp' : 'log-probability'),
+    unit: elementUnit,
     rows: (r) => r.exampleRows.factor2,
     what: 'is off by a factor of 2 or more',
     why: (dtypes, input) => factor2Why(dtypes, input),
@@ -92,7 +144,22 @@ const KINDS: Kind[] = [
     why: (dtypes, input) => factor2Why(dtypes, input),
   },
   { severity: 'fail', count: (r) => r.softmax?.argmaxFlips ?? 0, unit: 'row', rows: (r) => r.exampleRows.argmaxFlip, what: 'changes the predicted class (argmax)' },
-  { severity: 'warn', count: (r) => r.wrong.zero, unit: 'probability', rows: (r) => r.exampleRows.zero, what: 'flushes to 0 probabilities the dtype can hold' },
+  {
+    severity: 'fail',
+    count: (r) => r.gradient?.vanishing ?? 0,
+    unit: 'row',
+    rows: (r) => r.exampleRows.vanishing ?? [],
+    what: 'gradients vanish (the whole computed gradient is 0, the exact one is not)',
+    why: (dtypes, input) => vanishingWhy(dtypes, input),
+  },
+  {
+    severity: 'warn',
+    count: (r) => r.wrong.zero,
+    unit: elementUnit,
+    rows: (r) => r.exampleRows.zero,
+    what: 'flushes to 0 values the dtype can hold',
+    why: (dtypes, input, algorithm, results) => zeroWhy(dtypes, input, algorithm, results),
+  },
   {
     severity: 'warn',
     count: (r) => (r.verdict === 'warn' && r.wrong.zero === 0 ? (r.errors.maxUlp ?? 0) : 0),
@@ -106,6 +173,7 @@ const KINDS: Kind[] = [
 export function plural(n: number, unit: string): string {
   if (unit === 'probability') return `${n} ${n === 1 ? 'probability' : 'probabilities'}`;
   if (unit === 'log-probability') return `${n} ${n === 1 ? 'log-probability' : 'log-probabilities'}`;
+  if (unit === 'loss') return `${n} ${n === 1 ? 'loss' : 'losses'}`;
   if (unit === 'class') return `${n} ${n === 1 ? 'class' : 'classes'}`;
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -129,7 +197,8 @@ export function findingsOf(input: InputReport): Finding[] {
         return unit === 'sum' ? `${r.dtype} ${(r.softmax?.maxSumDev ?? 0).toPrecision(3)}` : `${r.dtype} ${plural(kind.count(r), unit)}${where}`;
       });
       const dtypes = hit.map((r) => r.dtype);
-      const why = kind.why ? `. ${kind.why(dtypes, input, hit[0].algorithm, hit)}` : '';
+      const reason = kind.why ? kind.why(dtypes, input, hit[0].algorithm, hit) : '';
+      const why = reason === '' ? '' : `. ${reason}`;
       findings.push({
         severity: kind.severity,
         function: hit[0].function,

@@ -116,3 +116,29 @@ describe('maxRel is the largest relative error of the row, whichever element com
     expect(figures.maxRel).toBe(0.5);
   });
 });
+
+describe('the factor-2 rule for negative values (a gradient at its label)', () => {
+  // e = -1/2 (exact in float16). c / e >= 2 is c <= -1; c / e <= 1/2 is c >= -1/4. Between, the
+  // output is within a factor of 2. (Treating e as positive would count c = -0.9, 0.4 below e, as
+  // "c <= e/2", and miss c = -1 as "c >= 2e".)
+  const cases: Array<[number, number]> = [
+    [-1, 1],
+    [-0.9, 0],
+    [-0.3, 0],
+    [-0.25, 1],
+    [0.1, 1],
+  ];
+  for (const [c, factor2] of cases) {
+    test(`c = ${c} at e = -0.5: ${factor2 ? 'off by 2x' : 'within 2x'}`, () => {
+      expect(measure(FORMATS.float16, true, [{ c, hi: -0.5, rounded: -0.5 }]).factor2).toBe(factor2);
+    });
+  }
+  test('below 2^-960 (float64, scaled): c = 2.1 e counts, c = 1.9 e does not, for e < 0', () => {
+    // e = -2^-1000 held as -1 * 2^-1000; rounded in float64 it is itself (a normal number).
+    const e = -(2 ** -1000);
+    expect(measure(FORMATS.float64, true, [{ c: 2.1 * e, hi: -1, exp2: -1000, rounded: e }]).factor2).toBe(1);
+    expect(measure(FORMATS.float64, true, [{ c: 1.9 * e, hi: -1, exp2: -1000, rounded: e }]).factor2).toBe(0);
+    expect(measure(FORMATS.float64, true, [{ c: 0.6 * e, hi: -1, exp2: -1000, rounded: e }]).factor2).toBe(0);
+    expect(measure(FORMATS.float64, true, [{ c: 0.4 * e, hi: -1, exp2: -1000, rounded: e }]).factor2).toBe(1);
+  });
+});
