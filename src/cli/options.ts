@@ -61,9 +61,11 @@ export function functionsFor(kind: InputKind, given: readonly FunctionName[] | u
     throw new UsageError(`--function ${missing.join(',')} needs a label per row: give --labels COLUMN|FILE (CSV), --label-key (JSON) or --labels-tensor (tensors)`);
   }
   const binaryGiven = given.filter(isBinary);
+  const others = given.filter((fn) => !isBinary(fn));
   if (binaryGiven.length > 0 && !binary) throw new UsageError(`--function ${binaryGiven.join(',')} takes one logit per row; this input has ${kind.classes}`);
-  if (binary && binaryGiven.length < given.length) {
-    throw new UsageError(`one logit per row: the functions are ${BINARY_FUNCTIONS.join(', ')} (softmax of one logit is 1); --function ${given.filter((fn) => !isBinary(fn)).join(',')} does not apply`);
+  // K = 1 without --binary: softmax and the others of K logits may still be asked for (they are trivial there), but not beside the binary ones.
+  if ((kind.binary || binaryGiven.length > 0) && others.length > 0) {
+    throw new UsageError(`one logit per row (binary): the functions are ${BINARY_FUNCTIONS.join(', ')}; --function ${others.join(',')} does not apply`);
   }
   return [...given];
 }

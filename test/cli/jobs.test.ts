@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { RESULT_KINDS } from '../../src/algorithms/names.js';
+import { LOGIT_KINDS as RESULT_KINDS } from '../../src/algorithms/names.js';
 import { analyzeBatches, placeFor, type BatchPlace } from '../../src/cli/parallel-analysis.js';
 import { BATCH_LOGITS } from '../../src/input/batch.js';
 import type { LogitRow } from '../../src/input/row.js';
