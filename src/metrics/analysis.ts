@@ -105,7 +105,7 @@ export class Analysis {
    * Analyses one row of float64 logits. `row` is its 0-based index in input order, `line` its
    * source line (0 if none), `label` its other names (an id), kept only where a figure points at it.
    */
-  addRow(values: Float64Array, length: number, row: number, line: number, label?: RowLabel): void {
+  addRow(values: Float64Array, length: number, row: number, line: number, label?: RowLabel, target?: number): void {
     this.ensureCapacity(length);
     this.addShape(values, length, row, line, label);
     this.referenceState = -1;
