@@ -20,6 +20,7 @@ import {
   parseDtypes,
   parseFailOn,
   parseFunctions,
+  parseIgnoreIndex,
   parseLimit,
   resolveSelection,
 } from './options.js';
@@ -87,7 +88,13 @@ function addInputOptions(command: Command): Command {
     .option('--empty-as-nan', 'CSV: read an empty field as NaN (pandas writes NaN so); by default it is an error')
     .option('--key <name>', 'JSON, JSON Lines: the key of each record object holding its logits (default: logits)')
     .option('--id-key <name>', "JSON, JSON Lines: the key holding each record's id (a string or integer), which names its rows in the report; a record whose id comes after its logits is held in memory until the id is read")
-    .option('--tensor <name>', 'safetensors, .npz: the tensor or array to read (needed when the file holds several)');
+    .option('--tensor <name>', 'safetensors, .npz: the tensor or array to read (needed when the file holds several)')
+    .option('--labels <source>', "each row's label: a FILE (one per line, .npy, .npz; FILE:COLUMN of a CSV, FILE:NAME of a .npz), or for CSV input a COLUMN (name or 1-based index; not a logit then); an existing file wins (default: a CSV column named label)")
+    .option('--no-labels', 'CSV: do not read a column named label as the labels (it stays out of the logits); JSON: no default label key')
+    .option('--label-key <name>', "JSON, JSON Lines: the key of each record object holding its label (default: label, when the first record object has it)")
+    .option('--labels-tensor <name>', "safetensors, .npz: the integer tensor holding the labels; its shape is the logits' without the last (class) axis")
+    .option('--ignore-index <n>', "the label of rows that have none (PyTorch's -100); default: none, every row needs a label in [0, K)")
+    .option('--binary', 'binary logits: one logit per row, targets in [0, 1] (implied by one logit per row)');
 }
 
 /** Output and check options shared by analyze and merge. */
@@ -137,6 +144,12 @@ interface InputFlags {
   tensor?: string;
   key?: string;
   idKey?: string;
+  /** A FILE or COLUMN; false for --no-labels. */
+  labels?: string | false;
+  labelKey?: string;
+  labelsTensor?: string;
+  ignoreIndex?: string;
+  binary?: boolean;
 }
 
 function readOptions(flags: InputFlags): ReadOptions {
@@ -151,6 +164,12 @@ function readOptions(flags: InputFlags): ReadOptions {
     tensor: flags.tensor,
     key: flags.key,
     idKey: flags.idKey,
+    labels: flags.labels === false ? undefined : flags.labels,
+    noLabels: flags.labels === false ? true : undefined,
+    labelKey: flags.labelKey,
+    labelsTensor: flags.labelsTensor,
+    ignoreIndex: parseIgnoreIndex(flags.ignoreIndex),
+    binary: flags.binary,
   };
 }
 
@@ -284,6 +303,10 @@ function checkContradictions(argv: string[]): void {
   const options = end < 0 ? argv : argv.slice(0, end);
   if (options.includes('--header') && options.includes('--no-header')) {
     throw new UsageError('--header and --no-header contradict each other: give one (or neither, to detect the header)');
+  }
+  const labelsGiven = ['--labels', '--label-key', '--labels-tensor'].find((flag) => options.some((option) => option === flag || option.startsWith(`${flag}=`)));
+  if (labelsGiven !== undefined && options.includes('--no-labels')) {
+    throw new UsageError(`${labelsGiven} and --no-labels contradict each other: give one`);
   }
 }
 

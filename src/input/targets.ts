@@ -34,6 +34,12 @@ export function isBinary(binaryFlag: boolean | undefined, classes: number): bool
   return binaryFlag === true || classes === 1;
 }
 
+/** The message when --binary is given for rows of more than one logit (`file` names the input); undefined when it is not. */
+export function binaryProblem(binaryFlag: boolean | undefined, classes: number, file: string): string | undefined {
+  if (binaryFlag !== true || classes === 1) return undefined;
+  return `${FLAG.binary}: ${file} has ${classes} logits per row; binary logits are one per row (leave out ${FLAG.binary} for ${classes} classes)`;
+}
+
 /** A number as Python and the input write it: 3, -100, 0.5, nan, inf. */
 function shown(value: number): string {
   if (Number.isNaN(value)) return 'nan';

@@ -103,4 +103,6 @@ export function checkTextOptions(options: ReadOptions): void {
   }
   checkSpecs(options.columns, FLAG.columns);
   checkSpecs(options.excludeColumns, FLAG.excludeColumns);
+  if (options.labels !== undefined) checkSpecs([options.labels], FLAG.labels);
+  if (options.labelKey !== undefined && options.labelKey.length > STRING_KEPT_CHARS) throw new UsageError(`${FLAG.labelKey}: a key longer than ${STRING_KEPT_CHARS} characters is not supported`);
 }
