@@ -110,7 +110,7 @@ function checkBeforeReading(source: LabelSource, inner: InputInfo, binary: boole
   if (source.floating === true && !binary) {
     throw new InputError(
       at,
-      `${source.description} holds ${source.storedDtype} values; class indices must be an integer array (for binary targets, the logits need one value per row, or pass ${FLAG.binary})`,
+      `${source.what} holds ${source.storedDtype} values; class indices must be an integer array (binary targets may be floats: they need one logit per row, or ${FLAG.binary})`,
     );
   }
   if (source.shape === undefined || source.count === undefined || inner.shape === undefined) return;
@@ -119,8 +119,9 @@ function checkBeforeReading(source: LabelSource, inner: InputInfo, binary: boole
   const sameShape = source.shape.length === leading.length && source.shape.every((dimension, axis) => dimension === leading[axis]);
   // A flat array of one label per row fits logits of any leading shape.
   if (sameShape || (source.shape.length === 1 && source.count === rows)) return;
+  const flat = leading.length === 1 ? '' : ` or (${rows},)`;
   throw new InputError(
     at,
-    `${source.description} has shape ${formatShape(source.shape)} (${source.count} labels), but the logits of ${name} have shape ${formatShape(inner.shape)}: the labels need shape ${formatShape(leading)} (the logits' without the class axis) or (${rows},)`,
+    `${source.what} has shape ${formatShape(source.shape)} (${source.count} label${source.count === 1 ? '' : 's'}), but the logits of ${name} have shape ${formatShape(inner.shape)}: the labels need shape ${formatShape(leading)} (the logits' without the class axis)${flat}`,
   );
 }

@@ -12,6 +12,8 @@ export interface LabelChunk {
 export interface LabelSource {
   /** The source in words, for the report and messages: "labels.txt", "y.csv, column 'label'", "val.npz, array 'labels'". */
   description: string;
+  /** The labels in words after their file's name (messages start with it): "the labels", "array 'labels'". */
+  what: string;
   /** The labels in order. */
   chunks(): AsyncIterable<LabelChunk>;
   /** Known before reading (tensors): how many labels there are, and the array's shape. */

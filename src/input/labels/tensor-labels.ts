@@ -49,7 +49,7 @@ export async function npyLabels(path: string, name = path): Promise<LabelSource>
     await file.close();
   }
   const size = file.size;
-  return labelSource(name, { file: name }, layout, () => openFileData(path, name, size));
+  return labelSource(name, 'the array', { file: name }, layout, () => openFileData(path, name, size));
 }
 
 /**
@@ -65,7 +65,7 @@ export async function npzLabels(path: string, array: string | undefined, tempDir
     await file.close();
   }
   const place: Place = opened.inMember ? { file: name, member: opened.member } : { file: name };
-  return labelSource(`${name}, array '${opened.layout.tensor}'`, place, opened.layout, opened.openData);
+  return labelSource(`${name}, array '${opened.layout.tensor}'`, `array '${opened.layout.tensor}'`, place, opened.layout, opened.openData);
 }
 
 /** A tensor of a safetensors file: `tensor`, or the only one (`choose` says how to name one). */
@@ -87,15 +87,16 @@ export async function safetensorsLabels(path: string, tensor: string | undefined
     await file.close();
   }
   const size = file.size;
-  return labelSource(`${name}, tensor '${chosen}'`, { file: name }, layout, () => openFileData(path, name, size));
+  return labelSource(`${name}, tensor '${chosen}'`, `tensor '${chosen}'`, { file: name }, layout, () => openFileData(path, name, size));
 }
 
-function labelSource(description: string, place: Place, layout: LabelLayout, openData: () => Promise<TensorData>): LabelSource {
+function labelSource(description: string, what: string, place: Place, layout: LabelLayout, openData: () => Promise<TensorData>): LabelSource {
   const itemBytes = ITEM_BYTES[layout.dtype];
   const read = itemReader(layout.dtype, layout.littleEndian);
   const at = (index: number): InputPosition => ({ ...place, byteOffset: layout.dataOffset + index * itemBytes });
   return {
     description,
+    what,
     count: layout.count,
     shape: layout.shape,
     storedDtype: layout.dtype,

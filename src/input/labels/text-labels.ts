@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { openFile, readRows } from '../open/open-rows.js';
 import { FLAG } from '../option-flags.js';
 import type { LabelChunk, LabelSource } from './label-source.js';
+import type { LogitRow } from '../row.js';
 
 export function textLabels(path: string, column: string | undefined): LabelSource {
   const rows = readRows(path, openFile(path), { format: 'csv', noLabels: true, ...(column === undefined ? {} : { columns: [column] }) });
@@ -13,8 +14,9 @@ export function textLabels(path: string, column: string | undefined): LabelSourc
   let read = false;
   return {
     description: column === undefined ? path : `${path}, column '${column}'`,
+    what: column === undefined ? 'the labels' : `column '${column}'`,
     async *chunks(): AsyncGenerator<LabelChunk> {
-      for await (const batch of rows) {
+      for await (const batch of labelBatches(rows, path, column)) {
         if (!read) {
           read = true;
           const { columns } = rows.info();
@@ -30,4 +32,16 @@ export function textLabels(path: string, column: string | undefined): LabelSourc
     end: () => ({ file: path, line: lastLine }),
     notes: () => (read ? (rows.info().notes ?? []) : []),
   };
+}
+
+/** The CSV reader's batches, its errors about the column (--columns, to it) told as --labels FILE:COLUMN's. */
+async function* labelBatches(rows: AsyncIterable<LogitRow[]>, path: string, column: string | undefined): AsyncGenerator<LogitRow[]> {
+  try {
+    yield* rows;
+  } catch (error) {
+    if (error instanceof UsageError && column !== undefined && error.message.startsWith(`${FLAG.columns}: `)) {
+      throw new UsageError(`${FLAG.labels} ${path}:${column}: ${error.message.slice(FLAG.columns.length + 2)}`);
+    }
+    throw error;
+  }
 }
