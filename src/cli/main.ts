@@ -40,6 +40,8 @@ Examples:
                 logitcheck analyze logits.csv --dtype f16,bf16 --details
                 logitcheck analyze val.npz --tensor logits   # np.savez(..., logits=..., labels=...)
                 logitcheck analyze eval.jsonl --key scores --id-key id   # rows named by their record's id
+                logitcheck analyze val.npz --tensor logits --labels-tensor labels   # each row's label
+                logitcheck analyze logits.csv --labels labels.txt --ignore-index -100
   In a pipe:    python export.py | logitcheck analyze --format json | jq '.inputs[0].results[0]'
   In CI:        logitcheck analyze val_logits.jsonl --dtype bf16 --algorithm max-shift,log1p \\
                   --fail-on nan,inf,overflow --max-ulp 4 --format markdown >> "$GITHUB_STEP_SUMMARY"
