@@ -56,8 +56,12 @@ export function openInput(file: string, sources: InputSources, options: ReadOpti
   // --labels FILE is joined to the rows here, whatever the input; the readers see only a column.
   const labels = options.labels === undefined ? undefined : parseLabelsOption(options.labels);
   const labelsFile = labels?.kind === 'file' ? labels : undefined;
-  if (labelsFile !== undefined && options.labelsTensor !== undefined) {
-    throw new UsageError(`${FLAG.labels} and ${FLAG.labelsTensor} contradict each other: give one`);
+  // One source of labels: a file and an in-file source would both claim the rows.
+  for (const [given, flag] of [
+    [options.labelsTensor, FLAG.labelsTensor],
+    [options.labelKey, FLAG.labelKey],
+  ] as const) {
+    if (labelsFile !== undefined && given !== undefined) throw new UsageError(`${FLAG.labels} ${options.labels} and ${flag} contradict each other: give one`);
   }
   const readerOptions: ReadOptions = labelsFile === undefined ? options : { ...options, labels: undefined, noLabels: true };
   const withLabels = (rows: RowStream): RowStream => {

@@ -56,7 +56,8 @@ export interface ReadOptions {
    * Where each row's label is (--labels): a file, when one of this name exists (a text file of
    * one label per line, a .npy, or a .npz); FILE:PART for a column of a CSV file or an array of a
    * .npz, when FILE exists; else, for CSV input, a column of the input (header name or 1-based
-   * index), which is then not a logit. See src/input/labels/labels-option.ts.
+   * index), which is then not a logit. See src/input/labels/labels-option.ts. openInput
+   * (open-input.ts) decides which; the text readers (readRows) take it as a column.
    */
   labels?: string;
   /** CSV: do not take a column named `label` as the labels (it stays left out of the logits); JSON: no default label key. */

@@ -87,7 +87,11 @@ describe('errors: one line, exit 2', () => {
     expect(await fails(['analyze', MNIST, '--labels', 'label', '--no-labels'])).toBe('logitcheck: --labels and --no-labels contradict each other: give one\n');
     expect(await fails(['analyze', MNIST, '--binary', ...FAST])).toBe(`logitcheck: --binary: ${MNIST} has 10 logits per row; binary logits are one per row (leave out --binary for 10 classes)\n`);
     expect(await fails(['analyze', MNIST, '--label-key', 'y', ...FAST])).toBe('logitcheck: --label-key applies to JSON and JSON Lines input only, not to csv\n');
-    expect(await fails(['analyze', `${F}logits_3x4.npy`, '--labels', `${F}labels.txt`, '--labels-tensor', 'x', ...FAST])).toBe('logitcheck: --labels and --labels-tensor contradict each other: give one\n');
+    expect(await fails(['analyze', `${F}logits_3x4.npy`, '--labels', `${F}labels.txt`, '--labels-tensor', 'x', ...FAST])).toBe(
+      `logitcheck: --labels ${F}labels.txt and --labels-tensor contradict each other: give one\n`,
+    );
+    const json = tempFile('cli.jsonl', '{"logits": [1, 2], "y": 1}\n');
+    expect(await fails(['analyze', json, '--labels', `${F}labels.txt`, '--label-key', 'y', ...FAST])).toBe(`logitcheck: --labels ${F}labels.txt and --label-key contradict each other: give one\n`);
     expect(await fails(['analyze', 'fixtures/mnist/logits.csv', '--ignore-index', '-100', ...FAST])).toBe(
       'logitcheck: --ignore-index: fixtures/mnist/logits.csv has no labels; give them with --labels COLUMN or --labels FILE\n',
     );
