@@ -85,7 +85,7 @@ function addInputOptions(command: Command): Command {
     .option('--header', 'CSV: the first line is a header (default: detected)')
     .option('--no-header', 'CSV: the first line is data')
     .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
-    .option('--exclude-columns <list>', 'CSV: drop these columns (by default a column named label, target, y, class, id, index or empty holding integers is left out, with a note)')
+    .option('--exclude-columns <list>', 'CSV: drop these columns (by default a column named labels, target, y, class, id, index or empty holding integers is left out, with a note; one named label is the labels)')
     .option('--id-column <column>', 'CSV: the column (name or 1-based index) whose values name the rows in the report; not a logit')
     .option('--empty-as-nan', 'CSV: read an empty field as NaN (pandas writes NaN so); by default it is an error')
     .option('--key <name>', 'JSON, JSON Lines: the key of each record object holding its logits (default: logits)')
