@@ -25,60 +25,68 @@ export function attachLabels(rows: RowStream, open: () => Promise<LabelSource>, 
     let binary = false;
     let classes = 0;
     const rowsIterator = rows[Symbol.asyncIterator]();
-    for (let next = await rowsIterator.next(); next.done !== true; next = await rowsIterator.next()) {
-      const batch = next.value;
-      if (info === undefined) {
-        const inner = rows.info();
-        classes = inner.columns;
-        const problem = binaryProblem(options.binary, classes, name);
-        if (problem !== undefined) throw new UsageError(problem);
-        binary = isBinary(options.binary, classes);
-        checkBeforeReading(source, inner, binary, name);
-        info = { ...inner, labels: { source: source.description, binary, ...(options.ignoreIndex === undefined ? {} : { ignoreIndex: options.ignoreIndex }) } };
-      }
-      for (const row of batch) {
-        if (chunk === undefined || position === chunk.values.length) {
-          const label = await labels.next();
-          if (label.done === true) {
-            const total = row.index + (await countRest(rowsIterator, batch.length - batch.indexOf(row)));
-            throw new InputError(
-              source.end(),
-              `${row.index} labels for ${total} rows of ${name}: the labels end here; row ${row.index}${lineOf(row.line)} and those after it have none`,
-            );
-          }
-          chunk = label.value;
-          position = 0;
+    try {
+      for (let next = await rowsIterator.next(); next.done !== true; next = await rowsIterator.next()) {
+        const batch = next.value;
+        if (info === undefined) {
+          const inner = rows.info();
+          classes = inner.columns;
+          const problem = binaryProblem(options.binary, classes, name);
+          if (problem !== undefined) throw new UsageError(problem);
+          binary = isBinary(options.binary, classes);
+          checkBeforeReading(source, inner, binary, name);
+          info = { ...inner, labels: { source: source.description, binary, ...(options.ignoreIndex === undefined ? {} : { ignoreIndex: options.ignoreIndex }) } };
         }
-        const value = chunk.values[position];
-        const problem = targetProblem(value, classes, binary, options.ignoreIndex);
-        if (problem !== undefined) throw new InputError(chunk.at(position), `row ${row.index}: ${problem}`);
-        row.target = value;
-        position++;
+        for (const row of batch) {
+          if (chunk === undefined || position === chunk.values.length) {
+            const label = await labels.next();
+            if (label.done === true) {
+              const total = row.index + (await countRest(rowsIterator, batch.length - batch.indexOf(row)));
+              throw new InputError(
+                source.end(),
+                `${row.index} labels for ${total} rows of ${name}: the labels end here; row ${row.index}${lineOf(row.line)} and those after it have none`,
+              );
+            }
+            chunk = label.value;
+            position = 0;
+          }
+          const value = chunk.values[position];
+          const problem = targetProblem(value, classes, binary, options.ignoreIndex);
+          if (problem !== undefined) throw new InputError(chunk.at(position), `row ${row.index}: ${problem}`);
+          row.target = value;
+          position++;
+        }
+        if (rowCount === 0) {
+          // The source's own notes (a header line in a labels file) are known once it has been read from.
+          const notes = [...(info.notes ?? []), ...(source.notes?.() ?? [])];
+          if (notes.length > 0) info.notes = notes;
+          else delete info.notes;
+        }
+        rowCount += batch.length;
+        yield batch;
       }
-      if (rowCount === 0) {
-        // The source's own notes (a header line in a labels file) are known once it has been read from.
-        const notes = [...(info.notes ?? []), ...(source.notes?.() ?? [])];
-        if (notes.length > 0) info.notes = notes;
-        else delete info.notes;
+      // The rows are done: a label left over is an error, at the first of them.
+      let extra: InputPosition | undefined;
+      let more = 0;
+      if (chunk !== undefined && position < chunk.values.length) {
+        extra = chunk.at(position);
+        more = chunk.values.length - position;
       }
-      rowCount += batch.length;
-      yield batch;
-    }
-    // The rows are done: a label left over is an error, at the first of them.
-    let extra: InputPosition | undefined;
-    let more = 0;
-    if (chunk !== undefined && position < chunk.values.length) {
-      extra = chunk.at(position);
-      more = chunk.values.length - position;
-    }
-    for (let label = await labels.next(); label.done !== true; label = await labels.next()) {
-      extra ??= label.value.at(0);
-      more += label.value.values.length;
-    }
-    if (extra !== undefined) {
-      throw new InputError(extra, `${rowCount + more} labels for ${rowCount} rows of ${name}: the rows end at row ${rowCount - 1}, and the labels go on from here`);
+      for (let label = await labels.next(); label.done !== true; label = await labels.next()) {
+        extra ??= label.value.at(0);
+        more += label.value.values.length;
+      }
+      if (extra !== undefined) {
+        throw new InputError(extra, `${rowCount + more} labels for ${rowCount} rows of ${name}: the rows end at row ${rowCount - 1}, and the labels go on from here`);
+      }
+  
+    } finally {
+      // Stopped early (an error, a consumer that stopped): both sources close their files.
+      await labels.return?.();
+      await rowsIterator.return?.();
     }
   }
+
   const iterator = batches();
   return {
     [Symbol.asyncIterator]: () => iterator,
