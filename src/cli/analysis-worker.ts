@@ -2,7 +2,7 @@
 // end, returns its mergeable summary. Messages: see parallel-analysis.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Analysis, type AnalysisSelection } from '../metrics/analysis.js';
-import type { WorkerReply, WorkerRequest } from './parallel-analysis.js';
+import { addBatch, type WorkerReply, type WorkerRequest } from './parallel-analysis.js';
 
 const analysis = new Analysis(workerData as AnalysisSelection);
 const port = parentPort!;
@@ -13,11 +13,9 @@ port.on('message', (message: WorkerRequest) => {
     port.postMessage(reply);
     return;
   }
-  const { values, columns, rows, firstRow, lines, labels } = message;
-  for (let r = 0; r < rows; r++) {
-    analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r], labels?.[r]);
-  }
+  addBatch(analysis, message);
   // The buffers go back to be filled again (WorkerSlot.spare in parallel-analysis.ts).
-  const reply: WorkerReply = { type: 'done', values, lines };
-  port.postMessage(reply, [values.buffer, lines.buffer]);
+  const { values, lines, targets } = message;
+  const reply: WorkerReply = { type: 'done', values, lines, targets };
+  port.postMessage(reply, targets === undefined ? [values.buffer, lines.buffer] : [values.buffer, lines.buffer, targets.buffer]);
 });

@@ -21,6 +21,7 @@ import {
   parseDtypes,
   parseFailOn,
   parseFunctions,
+  parseIgnoreIndex,
   parseLimit,
   resolveSelection,
   functionsFor,
@@ -41,6 +42,8 @@ Examples:
                 logitcheck analyze logits.csv --dtype f16,bf16 --details
                 logitcheck analyze val.npz --tensor logits   # np.savez(..., logits=..., labels=...)
                 logitcheck analyze eval.jsonl --key scores --id-key id   # rows named by their record's id
+                logitcheck analyze val.npz --tensor logits --labels-tensor labels   # each row's label
+                logitcheck analyze logits.csv --labels labels.txt --ignore-index -100
   In a pipe:    python export.py | logitcheck analyze --format json | jq '.inputs[0].results[0]'
   In CI:        logitcheck analyze val_logits.jsonl --dtype bf16 --algorithm max-shift,log1p \\
                   --fail-on nan,inf,overflow --max-ulp 4 --format markdown >> "$GITHUB_STEP_SUMMARY"
@@ -84,12 +87,18 @@ function addInputOptions(command: Command): Command {
     .option('--header', 'CSV: the first line is a header (default: detected)')
     .option('--no-header', 'CSV: the first line is data')
     .option('--columns <list>', 'CSV: keep only these columns, by name or 1-based index (2-5 ranges)')
-    .option('--exclude-columns <list>', 'CSV: drop these columns (by default a column named label, target, y, class, id, index or empty holding integers is left out, with a note)')
+    .option('--exclude-columns <list>', 'CSV: drop these columns (by default a column named labels, target, y, class, id, index or empty holding integers is left out, with a note; one named label is the labels)')
     .option('--id-column <column>', 'CSV: the column (name or 1-based index) whose values name the rows in the report; not a logit')
     .option('--empty-as-nan', 'CSV: read an empty field as NaN (pandas writes NaN so); by default it is an error')
     .option('--key <name>', 'JSON, JSON Lines: the key of each record object holding its logits (default: logits)')
     .option('--id-key <name>', "JSON, JSON Lines: the key holding each record's id (a string or integer), which names its rows in the report; a record whose id comes after its logits is held in memory until the id is read")
-    .option('--tensor <name>', 'safetensors, .npz: the tensor or array to read (needed when the file holds several)');
+    .option('--tensor <name>', 'safetensors, .npz: the tensor or array to read (needed when the file holds several)')
+    .option('--labels <source>', "each row's label: a FILE (one per line, .npy, .npz; FILE:COLUMN of a CSV, FILE:NAME of a .npz), or for CSV input a COLUMN (name or 1-based index; not a logit then); an existing file wins (default: a CSV column named label)")
+    .option('--no-labels', 'CSV: do not read a column named label as the labels (it stays out of the logits); JSON: no default label key')
+    .option('--label-key <name>', "JSON, JSON Lines: the key of each record object holding its label (default: label, when the first record object has it)")
+    .option('--labels-tensor <name>', "safetensors, .npz: the integer tensor holding the labels; its shape is the logits' without the last (class) axis")
+    .option('--ignore-index <n>', "the label of rows that have none (PyTorch's -100); default: none, every row needs a label in [0, K)")
+    .option('--binary', 'binary logits: one logit per row, targets in [0, 1] (implied by one logit per row)');
 }
 
 /** Output and check options shared by analyze and merge. */
@@ -139,6 +148,12 @@ interface InputFlags {
   tensor?: string;
   key?: string;
   idKey?: string;
+  /** A FILE or COLUMN; false for --no-labels. */
+  labels?: string | false;
+  labelKey?: string;
+  labelsTensor?: string;
+  ignoreIndex?: string;
+  binary?: boolean;
 }
 
 function readOptions(flags: InputFlags): ReadOptions {
@@ -153,6 +168,12 @@ function readOptions(flags: InputFlags): ReadOptions {
     tensor: flags.tensor,
     key: flags.key,
     idKey: flags.idKey,
+    labels: flags.labels === false ? undefined : flags.labels,
+    noLabels: flags.labels === false ? true : undefined,
+    labelKey: flags.labelKey,
+    labelsTensor: flags.labelsTensor,
+    ignoreIndex: parseIgnoreIndex(flags.ignoreIndex),
+    binary: flags.binary,
   };
 }
 
@@ -287,6 +308,10 @@ function checkContradictions(argv: string[]): void {
   const options = end < 0 ? argv : argv.slice(0, end);
   if (options.includes('--header') && options.includes('--no-header')) {
     throw new UsageError('--header and --no-header contradict each other: give one (or neither, to detect the header)');
+  }
+  const labelsGiven = ['--labels', '--label-key', '--labels-tensor'].find((flag) => options.some((option) => option === flag || option.startsWith(`${flag}=`)));
+  if (labelsGiven !== undefined && options.includes('--no-labels')) {
+    throw new UsageError(`${labelsGiven} and --no-labels contradict each other: give one`);
   }
 }
 

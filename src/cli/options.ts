@@ -116,3 +116,11 @@ export function parseChoice<T extends string>(text: string | undefined, choices:
 export function parseColumns(text: string | undefined): string[] | undefined {
   return text === undefined ? undefined : splitList(text);
 }
+
+/** --ignore-index: an integer (PyTorch's default is -100), the label of rows that have none. */
+export function parseIgnoreIndex(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\s*[+-]?[0-9]+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) throw new UsageError(`--ignore-index: expected an integer such as -100, got '${text}'`);
+  return value;
+}

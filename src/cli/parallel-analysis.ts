@@ -100,16 +100,54 @@ export function placeFor(pending: readonly number[], workers: number): number | 
   return fewest >= 0 && pending[fewest] < IN_FLIGHT ? fewest : 'here';
 }
 
-/** A batch's transferable buffers: the logits row after row, and each row's source line. */
-interface BatchBuffers {
+/**
+ * A batch's transferable buffers: the logits row after row, each row's source line and, when the
+ * input has labels, each row's target (NaN for a row without one: no valid target is NaN).
+ */
+export interface BatchBuffers {
   values: Float64Array<ArrayBuffer>;
   lines: Int32Array<ArrayBuffer>;
+  targets?: Float64Array<ArrayBuffer>;
 }
 
+export type BatchRequest = { type: 'batch'; columns: number; rows: number; firstRow: number; labels?: Array<RowLabel | undefined> } & BatchBuffers;
 /** The messages to a worker (analysis-worker.ts): a batch of `rows` rows (the buffers may be longer), or the end. */
-export type WorkerRequest = ({ type: 'batch'; columns: number; rows: number; firstRow: number; labels?: Array<RowLabel | undefined> } & BatchBuffers) | { type: 'end' };
+export type WorkerRequest = BatchRequest | { type: 'end' };
 /** A worker's replies: a batch done, its buffers sent back to be filled again; the summary, after the end. */
 export type WorkerReply = ({ type: 'done' } & BatchBuffers) | { type: 'summary'; summary: AnalysisSummary };
+
+/**
+ * Packs a batch into `buffers` (large enough for it; targets present when a row has one) and
+ * returns the message and what to transfer. addBatch undoes it in the worker: every row reaches
+ * Analysis.addRow there with what it would get here.
+ */
+export function packBatch(batch: LogitRow[], buffers: BatchBuffers): { request: BatchRequest; transfer: ArrayBuffer[] } {
+  const columns = batch[0].values.length; // rows of one input all have the same length
+  const { values, lines, targets } = buffers;
+  batch.forEach((row, r) => {
+    values.set(row.values, r * columns);
+    lines[r] = row.line;
+    if (targets !== undefined) targets[r] = row.target ?? NaN;
+  });
+  const request: BatchRequest = { type: 'batch', values, columns, rows: batch.length, firstRow: batch[0].index, lines };
+  const transfer: ArrayBuffer[] = [values.buffer, lines.buffer];
+  if (targets !== undefined) {
+    request.targets = targets;
+    transfer.push(targets.buffer);
+  }
+  // Labels (ids) are cloned, and only when the input has them.
+  if (batch.some((row) => row.label !== undefined)) request.labels = batch.map((row) => row.label);
+  return { request, transfer };
+}
+
+/** The worker's side of packBatch: each row of the batch to `analysis`. */
+export function addBatch(analysis: Pick<Analysis, 'addRow'>, request: BatchRequest): void {
+  const { values, columns, rows, firstRow, lines, labels, targets } = request;
+  for (let r = 0; r < rows; r++) {
+    const target = targets === undefined || Number.isNaN(targets[r]) ? undefined : targets[r];
+    analysis.addRow(values.subarray(r * columns, (r + 1) * columns), columns, firstRow + r, lines[r], labels?.[r], target);
+  }
+}
 
 class WorkerSlot {
   private readonly worker: Worker;
@@ -127,7 +165,7 @@ class WorkerSlot {
     this.worker = new Worker(WORKER, { workerData: selection });
     this.worker.on('message', (message: WorkerReply) => {
       if (message.type === 'done') {
-        this.spare.push({ values: message.values, lines: message.lines });
+        this.spare.push({ values: message.values, lines: message.lines, targets: message.targets });
         this.queued--;
       } else {
         this.summaryWaiter?.(message.summary);
@@ -147,27 +185,21 @@ class WorkerSlot {
     if (this.failure) throw this.failure;
   }
 
-  /** Sends a batch, packed into one transferable buffer. */
+  /** Sends a batch, packed into transferable buffers. */
   send(batch: LogitRow[]): void {
-    const columns = batch[0].values.length; // rows of one input all have the same length
-    const rows = batch.length;
-    const { values, lines } = this.buffers(rows * columns, rows);
-    batch.forEach((row, r) => {
-      values.set(row.values, r * columns);
-      lines[r] = row.line;
-    });
+    const withTargets = batch.some((row) => row.target !== undefined);
+    const { request, transfer } = packBatch(batch, this.buffers(batch.length * batch[0].values.length, batch.length, withTargets));
     this.queued++;
-    const request: WorkerRequest = { type: 'batch', values, columns, rows, firstRow: batch[0].index, lines };
-    // Labels (ids) are cloned, and only when the input has them.
-    if (batch.some((row) => row.label !== undefined)) request.labels = batch.map((row) => row.label);
-    this.worker.postMessage(request, [values.buffer, lines.buffer]);
+    this.worker.postMessage(request, transfer);
   }
 
-  /** Buffers for a batch: a spare pair when one is large enough, else new ones (batches of one input are all about BATCH_LOGITS logits). */
-  private buffers(logits: number, rows: number): BatchBuffers {
+  /** Buffers for a batch: spare ones when large enough, else new ones (batches of one input are all about BATCH_LOGITS logits). */
+  private buffers(logits: number, rows: number, withTargets: boolean): BatchBuffers {
     const spare = this.spare.pop();
-    if (spare !== undefined && spare.values.length >= logits && spare.lines.length >= rows) return spare;
-    return { values: new Float64Array(logits), lines: new Int32Array(rows) };
+    const buffers = spare !== undefined && spare.values.length >= logits && spare.lines.length >= rows ? spare : { values: new Float64Array(logits), lines: new Int32Array(rows) };
+    if (!withTargets) delete buffers.targets;
+    else if (buffers.targets === undefined || buffers.targets.length < rows) buffers.targets = new Float64Array(buffers.lines.length);
+    return buffers;
   }
 
   async finish(): Promise<AnalysisSummary> {

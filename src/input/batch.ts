@@ -12,9 +12,10 @@ export class RowBatcher {
   private logits = 0;
   private rowCount = 0;
 
-  add(values: Float64Array, line: number, label?: RowLabel): void {
+  add(values: Float64Array, line: number, label?: RowLabel, target?: number): void {
     const row: LogitRow = { values, line, index: this.rowCount++ };
     if (label !== undefined) row.label = label;
+    if (target !== undefined) row.target = target;
     this.batch.push(row);
     this.logits += values.length;
   }

@@ -10,7 +10,12 @@ import { checkTextOptions, openFile, readRows, type RowStream } from './open/ope
 import { formatFromName, sniffTensorFormat, TENSOR_SNIFF_BYTES } from './open/sniff.js';
 import { spoolToFile } from './open/spool.js';
 import { FLAG, rejectJsonOptions } from './option-flags.js';
-import type { LogitRow, ReadOptions } from './row.js';
+import type { InputInfo, LogitRow, ReadOptions } from './row.js';
+import { attachLabels } from './labels/attach-labels.js';
+import { parseLabelsOption } from './labels/labels-option.js';
+import { openLabelsFile } from './labels/open-labels.js';
+import { npzLabels, safetensorsLabels } from './labels/tensor-labels.js';
+import { binaryProblem } from './targets.js';
 import { openTensorRows, type TensorFormat, type TensorRowStream } from './tensor/tensor-rows.js';
 
 export type { RowStream } from './open/open-rows.js';
@@ -48,18 +53,64 @@ export function openInput(file: string, sources: InputSources, options: ReadOpti
   const name = file === '-' ? STDIN_NAME : file;
   const regular = isRegularFile(file);
   const size = regular === true ? statSync(file).size : undefined;
+  // --labels FILE is joined to the rows here, whatever the input; the readers see only a column.
+  const labels = options.labels === undefined ? undefined : parseLabelsOption(options.labels);
+  const labelsFile = labels?.kind === 'file' ? labels : undefined;
+  // One source of labels: a file and an in-file source would both claim the rows.
+  for (const [given, flag] of [
+    [options.labelsTensor, FLAG.labelsTensor],
+    [options.labelKey, FLAG.labelKey],
+  ] as const) {
+    if (labelsFile !== undefined && given !== undefined) throw new UsageError(`${FLAG.labels} ${options.labels} and ${flag} contradict each other: give one`);
+  }
+  const readerOptions: ReadOptions = labelsFile === undefined ? options : { ...options, labels: undefined, noLabels: true };
+  const withLabels = (rows: RowStream): RowStream => {
+    const joined = labelsFile === undefined ? rows : attachLabels(rows, () => openLabelsFile(labelsFile.path, labelsFile.part, sources.tempDirectory), options, name);
+    return checkedRows(joined, options, name);
+  };
   const tensorFormat = tensorFormatOf(file, options, regular);
   if (tensorFormat !== undefined) {
-    checkTensorOptions(tensorFormat, options);
+    checkTensorOptions(tensorFormat, readerOptions);
     const source: TensorSource = regular === false ? { bytes: file === '-' ? sources.stdin : openFile(file) } : { path: file };
-    return { name, rows: lazyTensorRows(name, tensorFormat, options, source, sources.tempDirectory), countsBytes: false, size };
+    return { name, rows: withLabels(lazyTensorRows(name, tensorFormat, readerOptions, source, sources.tempDirectory)), countsBytes: false, size };
   }
   const bytes = through(file === '-' ? sources.stdin : openFile(file));
   if (options.format !== undefined || formatFromName(file) !== undefined || regular !== false) {
-    return { name, rows: readRows(name, bytes, options), countsBytes: true, size };
+    return { name, rows: withLabels(readRows(name, bytes, readerOptions)), countsBytes: true, size };
   }
   // stdin or a pipe, and nothing says what it holds (`np.save(sys.stdout.buffer, logits) | logitcheck`).
-  return { name, rows: sniffedRows(name, bytes, options, sources.tempDirectory), countsBytes: true, size };
+  return { name, rows: withLabels(sniffedRows(name, bytes, readerOptions, sources.tempDirectory)), countsBytes: true, size };
+}
+
+/**
+ * The checks every input gets once its first batch is read, whatever its format: --binary needs
+ * one logit per row, and --ignore-index needs labels.
+ */
+function checkedRows(rows: RowStream, options: ReadOptions, name: string): RowStream {
+  async function* batches(): AsyncGenerator<LogitRow[]> {
+    let first = true;
+    for await (const batch of rows) {
+      if (first) {
+        first = false;
+        const info = rows.info();
+        const binary = binaryProblem(options.binary, info.columns, name);
+        if (binary !== undefined) throw new UsageError(binary);
+        if (options.ignoreIndex !== undefined && info.labels === undefined) {
+          throw new UsageError(`${FLAG.ignoreIndex}: ${name} has no labels; give them with ${labelsHint(info)}`);
+        }
+      }
+      yield batch;
+    }
+  }
+  const iterator = batches();
+  return { [Symbol.asyncIterator]: () => iterator, info: () => rows.info() };
+}
+
+/** How labels are given for an input like this one, for messages. */
+function labelsHint(info: InputInfo): string {
+  if (info.format === 'csv') return `${FLAG.labels} COLUMN or ${FLAG.labels} FILE`;
+  if (info.format === 'json' || info.format === 'jsonl') return `${FLAG.labelKey} NAME or ${FLAG.labels} FILE`;
+  return info.format === 'npy' ? `${FLAG.labels} FILE` : `${FLAG.labelsTensor} NAME or ${FLAG.labels} FILE`;
 }
 
 /**
@@ -89,6 +140,14 @@ function checkTensorOptions(format: TensorFormat, options: ReadOptions): void {
     if (given !== undefined) throw new UsageError(`${flag} applies to CSV input only, not to ${format}`);
   }
   rejectJsonOptions(options, format);
+  if (options.labels !== undefined) {
+    // Not a file (openInput looked): a column, which a tensor has not.
+    const tensorHint = format === 'npy' ? '' : `; for a tensor in the same file use ${FLAG.labelsTensor} NAME`;
+    throw new UsageError(`${FLAG.labels} ${options.labels}: no such file (a column applies to CSV input only${tensorHint})`);
+  }
+  if (options.labelsTensor !== undefined && format === 'npy') {
+    throw new UsageError(`${FLAG.labelsTensor} applies to .npz and safetensors input, which hold several tensors; a .npy holds one: give the labels' file with ${FLAG.labels} FILE`);
+  }
 }
 
 /** true for a regular file, false for stdin and anything else that exists (a pipe, a device), undefined when it cannot be examined (reading will say why). */
@@ -121,12 +180,27 @@ function fileHead(file: string): Uint8Array {
  */
 function lazyTensorRows(name: string, format: TensorFormat, options: ReadOptions, source: TensorSource, tempDirectory: string): RowStream {
   let stream: TensorRowStream | undefined;
+  let labelled: RowStream | undefined;
+  const plainInfo = (): InputInfo => {
+    if (stream === undefined) throw new Error('RowStream.info() is valid only once the first batch has been produced');
+    const { format: tensorFormat, columns, storedDtype, tensor, shape } = stream.info();
+    return { name, format: tensorFormat, columns, storedDtype, tensor, shape };
+  };
   async function* batches(): AsyncGenerator<LogitRow[]> {
     // A stream is read from its copy, which is removed however reading ends.
     const { path, remove } = 'path' in source ? { path: source.path, remove: async () => {} } : await spoolToFile(name, source.bytes, tempDirectory);
     try {
       stream = await openTensorRows(path, format, { tensor: options.tensor, tempDirectory }, name);
-      yield* stream;
+      const labelsTensor = options.labelsTensor;
+      if (labelsTensor === undefined) {
+        yield* stream;
+      } else {
+        // The labels are in the same file (its copy, for a stream), read beside the rows.
+        const choose = `${FLAG.labelsTensor} NAME`;
+        const open = () => (format === 'npz' ? npzLabels(path, labelsTensor, tempDirectory, choose, name) : safetensorsLabels(path, labelsTensor, choose, name));
+        labelled = attachLabels({ [Symbol.asyncIterator]: () => stream![Symbol.asyncIterator](), info: plainInfo }, open, options, name);
+        yield* labelled;
+      }
     } finally {
       await remove();
     }
@@ -134,11 +208,7 @@ function lazyTensorRows(name: string, format: TensorFormat, options: ReadOptions
   const iterator = batches();
   return {
     [Symbol.asyncIterator]: () => iterator,
-    info() {
-      if (stream === undefined) throw new Error('RowStream.info() is valid only once the first batch has been produced');
-      const { format: tensorFormat, columns, storedDtype, tensor, shape } = stream.info();
-      return { name, format: tensorFormat, columns, storedDtype, tensor, shape };
-    },
+    info: () => (labelled === undefined ? plainInfo() : labelled.info()),
   };
 }
 

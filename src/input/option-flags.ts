@@ -16,6 +16,12 @@ export const FLAG = {
   emptyAsNaN: '--empty-as-nan',
   key: '--key',
   idKey: '--id-key',
+  labels: '--labels',
+  noLabels: '--no-labels',
+  labelKey: '--label-key',
+  labelsTensor: '--labels-tensor',
+  ignoreIndex: '--ignore-index',
+  binary: '--binary',
 } as const;
 
 /** The JSON-only options must not be silently ignored on CSV or a tensor (`format` names it). */
@@ -23,6 +29,7 @@ export function rejectJsonOptions(options: ReadOptions, format: string): void {
   for (const [given, flag] of [
     [options.key, FLAG.key],
     [options.idKey, FLAG.idKey],
+    [options.labelKey, FLAG.labelKey],
   ] as const) {
     if (given !== undefined) throw new UsageError(`${flag} applies to JSON and JSON Lines input only, not to ${format}`);
   }

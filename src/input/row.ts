@@ -12,7 +12,11 @@ export interface LogitRow {
   index: number;
   /** The row's other names (an id, a record and position), when the input gives them. */
   label?: RowLabel;
-  /** The row's label as read: a class index (or the ignore index), or for binary logits a target in [0, 1]. */
+  /**
+   * The row's label as read (`label` above is taken: it names the row), checked by
+   * targetProblem (targets.ts): a class index in [0, K) or the --ignore-index for multiclass
+   * logits; a real in [0, 1] for binary logits (K = 1 or --binary). Absent when the input has no labels.
+   */
   target?: number;
 }
 
@@ -48,6 +52,34 @@ export interface ReadOptions {
   idKey?: string;
   /** safetensors and .npz: the tensor (array) to read; needed when the file holds several. */
   tensor?: string;
+  /**
+   * Where each row's label is (--labels): a file, when one of this name exists (a text file of
+   * one label per line, a .npy, or a .npz); FILE:PART for a column of a CSV file or an array of a
+   * .npz, when FILE exists; else, for CSV input, a column of the input (header name or 1-based
+   * index), which is then not a logit. See src/input/labels/labels-option.ts. openInput
+   * (open-input.ts) decides which; the text readers (readRows) take it as a column.
+   */
+  labels?: string;
+  /** CSV: do not take a column named `label` as the labels (it stays left out of the logits); JSON: no default label key. */
+  noLabels?: boolean;
+  /** JSON and JSON Lines: the key of each record object holding its label. Default 'label', when the first record object has it. */
+  labelKey?: string;
+  /** .npz and safetensors: the integer tensor in the same file holding the labels; its shape is the logits' without the last axis. */
+  labelsTensor?: string;
+  /** The label of rows that have none (PyTorch's ignore_index, often -100); no default. Multiclass only. */
+  ignoreIndex?: number;
+  /** Binary logits: one logit per row, targets in [0, 1] (implied by K = 1); K must be 1. */
+  binary?: boolean;
+}
+
+/** Where an input's labels came from, for the report. */
+export interface LabelsInfo {
+  /** In words: "column 11 'label'", "key 'label'", "tensor 'labels'", "labels.txt", "y.csv, column 'label'". */
+  source: string;
+  /** Whether the targets are binary ones (reals in [0, 1]) rather than class indices. */
+  binary: boolean;
+  /** --ignore-index, when given. */
+  ignoreIndex?: number;
 }
 
 export interface InputInfo {
@@ -63,6 +95,8 @@ export interface InputInfo {
   storedDtype?: string;
   tensor?: string;
   shape?: number[];
+  /** Where the rows' labels came from; absent when the input has none. */
+  labels?: LabelsInfo;
   /** What the reader decided that the user should know (a column left out, a header read as data), one sentence each. */
   notes?: string[];
 }

@@ -180,7 +180,11 @@ describe('analyze: a JSON Lines eval dump, records holding lists of rows, with i
 
   test('--format json: exampleRows, firstRows, worstRow and maxRowSpreadRow carry record, position and id', async () => {
     const { status, stdout, stderr } = await runCli([...args, '--format', 'json']);
-    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    // Its 'label' lists are the labels now (src/input/text/json-rows.ts), which the note says.
+    expect({ status, stderr }).toEqual({
+      status: 0,
+      stderr: `logitcheck: note: ${EVAL}: record 0 has a 'label' key, read as the labels (--label-key NAME to choose another key, --no-labels to ignore it)\n`,
+    });
     const input = JSON.parse(stdout).inputs[0];
     expect(input).toMatchObject({ format: 'jsonl', rows: 6, classes: 3 });
     // float16 exp overflows above 11.09: logits 12 and 30 of doc_b, 800 of record 2.

@@ -178,15 +178,24 @@ describe('real data: MNIST logits (Blanchard, Higham & Higham 2021)', () => {
     expect(expected.counts.float16.naive.overflowRows).toBeGreaterThan(0);
   });
 
-  test('with its label column: the labels are left out (K = 10, not 11), with a note, and the counts are the same', () => {
+  test('with its label column: the labels are read, not logits (K = 10, not 11), with a note, and the counts are the same', () => {
     const { status, stdout, stderr } = logitcheck(['analyze', MNIST_LABELS, '-f', 'logsumexp', '-a', 'naive', '-d', 'f16', '--format', 'json']);
     expect(status).toBe(0);
     expect(stderr).toBe(
-      "logitcheck: note: fixtures/mnist/logits-labels.csv: column 11 'label' holds integers and is named like a label or an index, so it is not read as logits (to analyse it too: --columns 1-11)\n",
+      "logitcheck: note: fixtures/mnist/logits-labels.csv: column 11 'label' is read as the labels, not as logits (--labels COLUMN to choose another column, --no-labels to leave it out unread)\n",
     );
     const input = JSON.parse(stdout).inputs[0];
     expect(input).toMatchObject({ rows: 2500, classes: 10 });
     expect(input.results[0].flags.overflow).toBe(expected.counts.float16.naive.overflowRows);
+  });
+
+  test('--no-labels: the label column is still left out, with the note of a column named like a label', () => {
+    const { status, stdout, stderr } = logitcheck(['analyze', MNIST_LABELS, '--no-labels', '-f', 'logsumexp', '-a', 'naive', '-d', 'f16', '--format', 'json']);
+    expect(status).toBe(0);
+    expect(stderr).toBe(
+      "logitcheck: note: fixtures/mnist/logits-labels.csv: column 11 'label' holds integers and is named like a label or an index, so it is not read as logits (to analyse it too: --columns 1-11)\n",
+    );
+    expect(JSON.parse(stdout).inputs[0]).toMatchObject({ rows: 2500, classes: 10 });
   });
 });
 

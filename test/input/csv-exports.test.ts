@@ -57,7 +57,8 @@ describe('pandas exports', () => {
 });
 
 describe('columns that are not logits (labels, targets, ids, an index)', () => {
-  it.each(['label', 'labels', 'target', 'y', 'class', 'id', 'index', 'Label', ' ID '])('a column named %j holding integers is left out with a note', async (name) => {
+  // A column named exactly 'label' is the labels (test/input/labels-csv.test.ts); with --no-labels it is one of these.
+  it.each(['labels', 'target', 'y', 'class', 'id', 'index', 'Label', ' ID '])('a column named %j holding integers is left out with a note', async (name) => {
     const { info, rows } = await readAllRows('in.csv', `a,${name},b\n1.5,3,2\n0.25,7,1\n`);
     expect(info.columns).toBe(2);
     expect(rows.map((row) => Array.from(row.values))).toEqual([
@@ -68,9 +69,19 @@ describe('columns that are not logits (labels, targets, ids, an index)', () => {
   });
 
   it('MNIST with labels: the label column (the last) is left out, K = 10', async () => {
-    const { info, rows } = await readAllRows('mnist.csv', 'digit0,digit1,label\n-1.5,2.25,7\n3.5,-0.5,0\n');
+    const { info, rows } = await readAllRows('mnist.csv', 'digit0,digit1,label\n-1.5,2.25,1\n3.5,-0.5,0\n');
     expect(info.header).toEqual(['digit0', 'digit1']);
     expect(rows[1].values).toEqual(Float64Array.from([3.5, -0.5]));
+  });
+
+  it("--no-labels: a column named 'label' holding integers is left out with the note, not read", async () => {
+    const { info, rows } = await readAllRows('in.csv', 'a,label,b\n1.5,3,2\n0.25,7,1\n', { noLabels: true });
+    expect(rows.map((row) => [row.target, ...row.values])).toEqual([
+      [undefined, 1.5, 2],
+      [undefined, 0.25, 1],
+    ]);
+    expect(info.labels).toBeUndefined();
+    expect(info.notes).toEqual([`in.csv: column 2 'label' holds integers and is named like a label or an index, so it is not read as logits (to analyse it too: --columns 1-3)`]);
   });
 
   it('a column with such a name whose first value is not an integer is a logit', async () => {
@@ -79,8 +90,8 @@ describe('columns that are not logits (labels, targets, ids, an index)', () => {
   });
 
   it('a non-integer later in a left-out column is an error, not a silent guess', async () => {
-    await expectInputError('a,label,b\n1.5,3,2\n1,0.5,2\n', { line: 3, column: 3 }, "field 2 'label' holds '0.5', not an integer, but was left out as a label or index column");
-    await expectInputError('a,label,b\n1.5,3,2\n1,,2\n', { line: 3, column: 3 }, "field 2 'label' holds '', not an integer");
+    await expectInputError('a,class,b\n1.5,3,2\n1,0.5,2\n', { line: 3, column: 3 }, "field 2 'class' holds '0.5', not an integer, but was left out as a label or index column");
+    await expectInputError('a,class,b\n1.5,3,2\n1,,2\n', { line: 3, column: 3 }, "field 2 'class' holds '', not an integer");
   });
 
   it('--columns or --exclude-columns turn the guess off: the user chose', async () => {

@@ -101,6 +101,12 @@ export function checkTextOptions(options: ReadOptions): void {
   if (options.idKey !== undefined && options.idKey === (options.key ?? DEFAULT_KEY)) {
     throw new UsageError(`${FLAG.idKey}: '${options.idKey}' is the key of the logits (${FLAG.key}); name the key that identifies each record`);
   }
+  if (options.labelKey !== undefined && (options.labelKey === (options.key ?? DEFAULT_KEY) || options.labelKey === options.idKey)) {
+    const other = options.labelKey === options.idKey ? `the key of the ids (${FLAG.idKey})` : `the key of the logits (${FLAG.key})`;
+    throw new UsageError(`${FLAG.labelKey}: '${options.labelKey}' is ${other}; name the key that holds each record's label`);
+  }
   checkSpecs(options.columns, FLAG.columns);
   checkSpecs(options.excludeColumns, FLAG.excludeColumns);
+  if (options.labels !== undefined) checkSpecs([options.labels], FLAG.labels);
+  if (options.labelKey !== undefined && options.labelKey.length > STRING_KEPT_CHARS) throw new UsageError(`${FLAG.labelKey}: a key longer than ${STRING_KEPT_CHARS} characters is not supported`);
 }

@@ -49,23 +49,46 @@ interface NpzArray {
  * into `tempDirectory` when its rows are read.
  */
 export async function openNpzArray(file: TensorFile, path: string, tensor: string | undefined, tempDirectory: string): Promise<OpenedNpzArray> {
+  const { layout, openData } = await openNpzMember(file, path, tensor, tempDirectory, readNpyLayout, `${FLAG.tensor} NAME`);
+  return { layout, openData };
+}
+
+/** What a member's .npy header reader gives: at least where the data is and whether it is read in order. */
+type MemberLayout = { dataOffset: number; fortranOrder: boolean; rows: number };
+
+/**
+ * openNpzArray with the header read by `readLayout` (logits: readNpyLayout; labels: their own
+ * dtypes) and `choose` the option that picks an array, for the error when there are several.
+ * `inArchive`: whether dataOffset counts from the member's first byte (a deflated member, read as
+ * it is inflated) rather than from the archive's.
+ */
+export async function openNpzMember<L extends MemberLayout>(
+  file: TensorFile,
+  path: string,
+  tensor: string | undefined,
+  tempDirectory: string,
+  readLayout: (source: ByteSource) => Promise<L>,
+  choose: string,
+): Promise<{ layout: L & { tensor: string }; openData: () => Promise<TensorData>; member: string; inMember: boolean }> {
   const name = file.name;
   const directory = await readZipDirectory(file);
-  const { key, member } = await chooseArray(file, path, directory, tensor);
+  const { key, member } = await chooseArray(file, path, directory, tensor, choose);
   const dataStart = await readReadableStart(file, directory, member);
   if (member.method === STORED) {
-    const layout = await readNpyLayout(storedMember(file, member, dataStart));
+    const layout = await readLayout(storedMember(file, member, dataStart));
     const size = file.size;
     return {
       layout: { ...layout, dataOffset: dataStart + layout.dataOffset, tensor: key },
       openData: () => openFileData(path, name, size),
+      member: member.name,
+      inMember: false,
     };
   }
   const inflate = () => inflatedBytes(path, name, member, dataStart);
   const header = new ForwardReader(name, member.name, member.size, inflate());
-  let layout: NpyLayout;
+  let layout: L;
   try {
-    layout = await readNpyLayout(header);
+    layout = await readLayout(header);
   } finally {
     await header.close();
   }
@@ -74,11 +97,13 @@ export async function openNpzArray(file: TensorFile, path: string, tensor: strin
     openData: readsInOrder(layout)
       ? async () => new ForwardReader(name, member.name, member.size, inflate())
       : () => openInflatedCopy(name, inflate(), tempDirectory),
+    member: member.name,
+    inMember: true,
   };
 }
 
-/** The array `tensor` names, or the only one; an InputError listing the arrays otherwise. */
-async function chooseArray(file: TensorFile, path: string, directory: ZipDirectory, tensor: string | undefined): Promise<NpzArray> {
+/** The array `tensor` names, or the only one; an InputError listing the arrays otherwise (`choose`: how to pick one). */
+async function chooseArray(file: TensorFile, path: string, directory: ZipDirectory, tensor: string | undefined, choose: string): Promise<NpzArray> {
   const arrays = arraysOf(directory.members);
   if (tensor !== undefined) {
     const found = arrays.find((array) => array.key === tensor || array.member.name === tensor);
@@ -97,7 +122,7 @@ async function chooseArray(file: TensorFile, path: string, directory: ZipDirecto
   if (arrays.length === 0) throw new InputError({ file: file.name }, holdsNoArrays(directory.members));
   throw new InputError(
     { file: file.name },
-    `holds ${arrays.length} arrays; choose one with ${FLAG.tensor} NAME: ${await listArrays(file, path, directory, arrays)}`,
+    `holds ${arrays.length} arrays; choose one with ${choose}: ${await listArrays(file, path, directory, arrays)}`,
   );
 }
 

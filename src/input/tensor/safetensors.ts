@@ -32,7 +32,7 @@ export interface SafetensorsLayout extends TensorLayout {
   columns: number;
 }
 
-interface Entry {
+export interface SafetensorsEntry {
   name: string;
   dtype: string;
   shape: number[];
@@ -42,6 +42,47 @@ interface Entry {
 
 /** Reads and checks the header and picks the tensor to read: `tensorName`, or the only one. */
 export async function readSafetensorsLayout(file: TensorFile, tensorName: string | undefined): Promise<SafetensorsLayout> {
+  const name = file.name;
+  const { entries, dataStart } = await readSafetensorsEntries(file);
+  const entry = chooseTensor(name, entries, tensorName);
+  const at = (offset: number) => dataStart + offset;
+  const dtype = FLOAT_DTYPES[entry.dtype];
+  if (dtype === undefined) {
+    throw new InputError(
+      { file: name, byteOffset: at(entry.begin) },
+      `tensor '${entry.name}' has dtype ${entry.dtype}; logits must be F16, BF16, F32 or F64`,
+    );
+  }
+  const { rows, columns } = rowsAndColumns({ file: name }, entry.shape.map(BigInt), at(entry.begin), `tensor '${entry.name}'`);
+  const layout: SafetensorsLayout = {
+    dtype,
+    littleEndian: true,
+    shape: entry.shape,
+    fortranOrder: false,
+    dataOffset: at(entry.begin),
+    tensor: entry.name,
+    rows,
+    columns,
+  };
+  const needed = rows * columns * ITEM_SIZE[dtype];
+  checkEntrySize(name, entry, needed, at(entry.begin));
+  checkDataFits({ file: name }, layout, needed, file.size);
+  return layout;
+}
+
+/** A tensor's entry must hold exactly what its shape and dtype need. */
+export function checkEntrySize(name: string, entry: SafetensorsEntry, needed: number, byteOffset: number): void {
+  if (entry.end - entry.begin !== needed) {
+    throw new InputError(
+      { file: name, byteOffset },
+      `tensor '${entry.name}': data_offsets [${entry.begin}, ${entry.end}] hold ${entry.end - entry.begin} bytes, ` +
+        `but shape ${formatShape(entry.shape)} of ${entry.dtype} needs ${needed}`,
+    );
+  }
+}
+
+/** Reads and checks the header: every tensor's entry, and where the data starts. */
+export async function readSafetensorsEntries(file: TensorFile): Promise<{ entries: SafetensorsEntry[]; dataStart: number }> {
   const name = file.name;
   if (file.size < HEADER_START) {
     throw new InputError(
@@ -67,37 +108,7 @@ export async function readSafetensorsLayout(file: TensorFile, tensorName: string
   await file.read(HEADER_START, headerBytes, headerBytes.length);
   const header = parseHeader(name, headerBytes);
   const entries = checkEntries(name, header, Number(dataStart), file.size);
-
-  const entry = chooseTensor(name, entries, tensorName);
-  const at = (offset: number) => Number(dataStart) + offset;
-  const dtype = FLOAT_DTYPES[entry.dtype];
-  if (dtype === undefined) {
-    throw new InputError(
-      { file: name, byteOffset: at(entry.begin) },
-      `tensor '${entry.name}' has dtype ${entry.dtype}; logits must be F16, BF16, F32 or F64`,
-    );
-  }
-  const { rows, columns } = rowsAndColumns({ file: name }, entry.shape.map(BigInt), at(entry.begin), `tensor '${entry.name}'`);
-  const layout: SafetensorsLayout = {
-    dtype,
-    littleEndian: true,
-    shape: entry.shape,
-    fortranOrder: false,
-    dataOffset: at(entry.begin),
-    tensor: entry.name,
-    rows,
-    columns,
-  };
-  const needed = rows * columns * ITEM_SIZE[dtype];
-  if (entry.end - entry.begin !== needed) {
-    throw new InputError(
-      { file: name, byteOffset: at(entry.begin) },
-      `tensor '${entry.name}': data_offsets [${entry.begin}, ${entry.end}] hold ${entry.end - entry.begin} bytes, ` +
-        `but shape ${formatShape(entry.shape)} of ${entry.dtype} needs ${needed}`,
-    );
-  }
-  checkDataFits({ file: name }, layout, needed, file.size);
-  return layout;
+  return { entries, dataStart: Number(dataStart) };
 }
 
 function parseHeader(name: string, bytes: Uint8Array): Record<string, unknown> {
@@ -128,8 +139,8 @@ function jsonErrorOffset(text: string, message: string): number {
   return HEADER_START;
 }
 
-function checkEntries(name: string, header: Record<string, unknown>, dataStart: number, fileSize: number): Entry[] {
-  const entries: Entry[] = [];
+function checkEntries(name: string, header: Record<string, unknown>, dataStart: number, fileSize: number): SafetensorsEntry[] {
+  const entries: SafetensorsEntry[] = [];
   for (const [key, value] of Object.entries(header)) {
     const bad = (problem: string, byteOffset = HEADER_START): never => {
       throw new InputError({ file: name, byteOffset }, `tensor '${key}' in the header: ${problem}`);
@@ -160,7 +171,8 @@ function checkEntries(name: string, header: Record<string, unknown>, dataStart: 
   return entries;
 }
 
-function chooseTensor(name: string, entries: Entry[], tensorName: string | undefined): Entry {
+/** The entry `tensorName` names, or the only one; an InputError listing them otherwise (`choose`: how to pick one). */
+export function chooseTensor(name: string, entries: SafetensorsEntry[], tensorName: string | undefined, choose = `${FLAG.tensor} NAME`): SafetensorsEntry {
   if (tensorName !== undefined) {
     const found = entries.find((entry) => entry.name === tensorName);
     if (found !== undefined) return found;
@@ -169,10 +181,10 @@ function chooseTensor(name: string, entries: Entry[], tensorName: string | undef
   }
   if (entries.length === 1) return entries[0];
   if (entries.length === 0) throw new InputError({ file: name }, 'holds no tensors');
-  throw new InputError({ file: name }, `holds ${entries.length} tensors; choose one with ${FLAG.tensor} NAME: ${listTensors(entries)}`);
+  throw new InputError({ file: name }, `holds ${entries.length} tensors; choose one with ${choose}: ${listTensors(entries)}`);
 }
 
-function listTensors(entries: Entry[]): string {
+function listTensors(entries: SafetensorsEntry[]): string {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const listed = sorted.slice(0, MAX_LISTED).map((entry) => `'${entry.name}' (${entry.dtype} ${formatShape(entry.shape)})`);
   const more = sorted.length > MAX_LISTED ? ` and ${sorted.length - MAX_LISTED} more` : '';

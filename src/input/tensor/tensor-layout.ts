@@ -86,6 +86,6 @@ export function checkDataFits(where: Place, layout: TensorLayout, dataBytes: num
  * True when the rows are read front to back, in one pass (C order, or a Fortran-order array
  * of one row); false when they are gathered column by column (Fortran order), out of order.
  */
-export function readsInOrder(layout: TensorLayout & { rows: number }): boolean {
+export function readsInOrder(layout: Pick<TensorLayout, 'fortranOrder'> & { rows: number }): boolean {
   return !layout.fortranOrder || layout.rows <= 1;
 }

@@ -11,7 +11,8 @@ import type { RowLabel } from '../../metrics/summary.js';
 import type { RowBatcher, TextParser } from '../batch.js';
 import { rowLengthProblem } from '../batch.js';
 import { FLAG } from '../option-flags.js';
-import type { InputInfo, ReadOptions } from '../row.js';
+import type { InputInfo, LabelsInfo, ReadOptions } from '../row.js';
+import { binaryProblem, isBinary, targetProblem } from '../targets.js';
 import { MAX_TOKEN_CHARS, SPACE, TAB } from './chars.js';
 import { resolveColumns, specsUseNames } from './columns.js';
 import { CsvTokenizer, type CsvFieldSink } from './csv-tokenizer.js';
@@ -41,6 +42,9 @@ interface HeldRecord {
  */
 const NOT_LOGIT_NAMES = new Set(['label', 'labels', 'target', 'targets', 'y', 'class', 'id', 'index', '', 'unnamed: 0']);
 
+/** The header name of the column read as the labels when --labels is not given (--no-labels: not). */
+export const DEFAULT_LABEL_COLUMN = 'label';
+
 /** Control characters other than tab cannot be in a text export: the input is binary. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -60,6 +64,11 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
   /** Fields left out because they look like labels or an index: each value must stay an integer. */
   private integerOnly = new Uint8Array(0);
   private idField = -1;
+  /** The field holding each row's label (--labels COLUMN, or a column named `label`), or -1. */
+  private labelField = -1;
+  private labels: LabelsInfo | undefined;
+  private binary = false;
+  private rowTarget: number | undefined;
   private keptNames: string[] | undefined;
   private rowLength = 0;
   private values = new Float64Array(0);
@@ -77,7 +86,7 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     private readonly rows: RowBatcher,
   ) {
     this.tokenizer = new CsvTokenizer(file, delimiter.charCodeAt(0), this);
-    if (options.header === false && (specsUseNames(options.columns) || specsUseNames(options.excludeColumns) || specsUseNames(idSpecs(options)))) {
+    if (options.header === false && (specsUseNames(options.columns) || specsUseNames(options.excludeColumns) || specsUseNames(idSpecs(options)) || specsUseNames(labelSpecs(options)))) {
       throw new UsageError(
         `${FLAG.noHeader}: columns are selected by name, which needs the header; select them by 1-based index instead`,
       );
@@ -104,13 +113,14 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
   info(): Omit<InputInfo, 'name'> {
     const info: Omit<InputInfo, 'name'> = { format: 'csv', delimiter: this.delimiter, columns: this.rowLength };
     if (this.keptNames !== undefined) info.header = this.keptNames;
+    if (this.labels !== undefined) info.labels = this.labels;
     if (this.notes.length > 0) info.notes = [...this.notes];
     return info;
   }
 
   wantsText(fieldIndex: number): boolean {
     if (this.held !== undefined) return true;
-    return fieldIndex < this.fieldCount && (this.slotOfField[fieldIndex] >= 0 || fieldIndex === this.idField || this.integerOnly[fieldIndex] === 1);
+    return fieldIndex < this.fieldCount && (this.slotOfField[fieldIndex] >= 0 || fieldIndex === this.idField || fieldIndex === this.labelField || this.integerOnly[fieldIndex] === 1);
   }
 
   field(fieldIndex: number, text: string, line: number, column: number, tooLong: boolean): void {
@@ -152,6 +162,7 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     this.rowLine = line;
     this.extraField = undefined;
     this.rowId = undefined;
+    this.rowTarget = undefined;
     if (this.held === undefined) this.values = new Float64Array(this.rowLength);
   }
 
@@ -179,7 +190,7 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
 
   private addRow(): void {
     const label: RowLabel | undefined = this.rowId === undefined ? undefined : { id: this.rowId };
-    this.rows.add(this.values, this.rowLine, label);
+    this.rows.add(this.values, this.rowLine, label, this.rowTarget);
   }
 
   /** A field of a data record, once the layout is known. */
@@ -189,6 +200,8 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
       this.values[slot] = this.parse(fieldIndex, text, line, column, tooLong);
     } else if (fieldIndex === this.idField) {
       this.rowId = tooLong ? text.slice(0, MAX_TOKEN_CHARS) : text;
+    } else if (fieldIndex === this.labelField) {
+      this.rowTarget = this.parseTarget(fieldIndex, text, line, column, tooLong);
     } else if (this.integerOnly[fieldIndex] === 1) {
       const value = tooLong ? undefined : parseLogit(text);
       if (value === undefined || !Number.isInteger(value)) {
@@ -218,7 +231,7 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     let hasHeader = this.options.header;
     let pandasDataNote = false;
     // A name can only be resolved against a header, so naming a column implies one.
-    if (hasHeader === undefined && (specsUseNames(columns) || specsUseNames(excludeColumns) || specsUseNames(ids))) hasHeader = true;
+    if (hasHeader === undefined && (specsUseNames(columns) || specsUseNames(excludeColumns) || specsUseNames(ids) || specsUseNames(labelSpecs(this.options)))) hasHeader = true;
     if (hasHeader === undefined) {
       this.checkText(first);
       const word = this.headerWord(first.fields);
@@ -249,8 +262,9 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     // Columns named like labels or an index are judged by the first data record's values.
     const fieldCount = first.fieldCount;
     const idField = this.resolveIdField(fieldCount, header, ids);
+    const labelField = this.resolveLabelField(fieldCount, header, idField);
     const userChose = (columns?.length ?? 0) > 0 || (excludeColumns?.length ?? 0) > 0;
-    const candidates = header === undefined || userChose ? [] : header.flatMap((name, index) => (index !== idField && NOT_LOGIT_NAMES.has(name.trim().toLowerCase()) ? [index] : []));
+    const candidates = header === undefined || userChose ? [] : header.flatMap((name, index) => (index !== idField && index !== labelField && NOT_LOGIT_NAMES.has(name.trim().toLowerCase()) ? [index] : []));
     if (candidates.length > 0 && data.length === 0 && !final) return;
 
     this.held = undefined;
@@ -258,10 +272,11 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     this.fieldCount = fieldCount;
     this.fieldCountLine = first.line;
     this.idField = idField;
+    this.labelField = labelField;
     const firstData = data[0];
     const leftOut = firstData === undefined ? [] : candidates.filter((index) => isIntegerText(firstData.fields[index]?.text ?? ''));
-    let kept = resolveColumns(fieldCount, header, columns, excludeColumns).filter((index) => index !== idField);
-    if (kept.length === 0) throw new UsageError(`${FLAG.idColumn}: no columns are left for the logits`);
+    let kept = resolveColumns(fieldCount, header, columns, excludeColumns).filter((index) => index !== idField && index !== labelField);
+    if (kept.length === 0) throw new UsageError(`${idField >= 0 ? FLAG.idColumn : FLAG.labels}: no columns are left for the logits`);
     // Leaving out every column would leave no logits: then they are what the file holds.
     if (leftOut.length < kept.length) kept = kept.filter((index) => !leftOut.includes(index));
     this.integerOnly = new Uint8Array(fieldCount);
@@ -272,6 +287,18 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     });
     this.rowLength = kept.length;
     this.keptNames = header === undefined ? undefined : kept.map((index) => header[index]);
+    const binary = binaryProblem(this.options.binary, this.rowLength, this.file);
+    if (binary !== undefined) throw new UsageError(binary);
+    this.binary = isBinary(this.options.binary, this.rowLength);
+    if (labelField >= 0) {
+      const source = `column ${this.describeField(labelField).slice('field '.length)}`;
+      this.labels = { source, binary: this.binary, ...(this.options.ignoreIndex === undefined ? {} : { ignoreIndex: this.options.ignoreIndex }) };
+      if (this.options.labels === undefined) {
+        this.notes.push(
+          `${this.file}: ${source} is read as the labels, not as logits (${FLAG.labels} COLUMN to choose another column, ${FLAG.noLabels} to leave it out unread)`,
+        );
+      }
+    }
 
     const outNames = leftOut.filter((index) => this.integerOnly[index] === 1);
     if (outNames.length > 0) {
@@ -290,6 +317,7 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     for (const record of data) {
       this.rowLine = record.line;
       this.rowId = undefined;
+      this.rowTarget = undefined;
       this.values = new Float64Array(this.rowLength);
       const extra = record.fields[fieldCount];
       for (let index = 0; index < Math.min(fieldCount, record.fields.length); index++) {
@@ -307,6 +335,51 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
     const matches = resolveColumns(fieldCount, header, ids, undefined, FLAG.idColumn);
     if (matches.length !== 1) throw new UsageError(`${FLAG.idColumn}: '${ids[0]}' names ${matches.length} columns; give one (by 1-based index if names repeat)`);
     return matches[0];
+  }
+
+  /**
+   * The field holding the labels: --labels COLUMN (the reader's `labels` option is always a
+   * column: open-input.ts takes a file away first), else a header column named exactly `label`
+   * (not the id column) unless --no-labels, --columns or --exclude-columns; -1 for none.
+   */
+  private resolveLabelField(fieldCount: number, header: string[] | undefined, idField: number): number {
+    const spec = this.options.labels;
+    if (spec !== undefined) {
+      let matches: number[];
+      try {
+        matches = resolveColumns(fieldCount, header, [spec], undefined, FLAG.labels);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        // Not a file either (open-input.ts looked): say both.
+        throw new UsageError(error.message.replace(`${FLAG.labels}: `, `${FLAG.labels} ${spec}: no such file, and `));
+      }
+      if (matches.length !== 1) throw new UsageError(`${FLAG.labels}: '${spec}' names ${matches.length} columns; give one (by 1-based index if names repeat)`);
+      if (matches[0] === idField) throw new UsageError(`${FLAG.labels} and ${FLAG.idColumn} name the same column, ${matches[0] + 1}`);
+      return matches[0];
+    }
+    // With --columns or --exclude-columns the user chose what is read, as for the guess of
+    // NOT_LOGIT_NAMES: no default then (--labels label names it).
+    const { columns, excludeColumns } = this.options;
+    const userChose = (columns?.length ?? 0) > 0 || (excludeColumns?.length ?? 0) > 0;
+    if (this.options.noLabels === true || header === undefined || userChose) return -1;
+    return header.findIndex((name, index) => index !== idField && name.trim() === DEFAULT_LABEL_COLUMN);
+  }
+
+  /** A label field's value, checked (targets.ts); `row N` in messages is the row's 0-based index, as reports give it. */
+  private parseTarget(fieldIndex: number, text: string, line: number, column: number, tooLong: boolean): number {
+    const fail = (problem: string): never => {
+      throw new InputError({ file: this.file, line, column }, `row ${this.rows.total}, ${this.describeField(fieldIndex)}: ${problem}`);
+    };
+    if (tooLong) fail(`the label is longer than ${MAX_TOKEN_CHARS} characters`);
+    if (text.trim() === '') {
+      const ignore = this.options.ignoreIndex === undefined || this.binary ? '' : ` (for a row without a label write ${this.options.ignoreIndex}, the ${FLAG.ignoreIndex})`;
+      fail(`no label (an empty field); every row needs one${ignore}`);
+    }
+    const value = parseLogit(text);
+    if (value === undefined) fail(`expected a label (a number), got ${quoteToken(text)}`);
+    const problem = targetProblem(value!, this.rowLength, this.binary, this.options.ignoreIndex);
+    if (problem !== undefined) fail(problem);
+    return value!;
   }
 
   /** Why the first record is a header (a word in a kept column), or undefined. */
@@ -394,6 +467,10 @@ export class CsvRowParser implements CsvFieldSink, TextParser {
 
 function idSpecs(options: ReadOptions): string[] | undefined {
   return options.idColumn === undefined ? undefined : [options.idColumn];
+}
+
+function labelSpecs(options: ReadOptions): string[] | undefined {
+  return options.labels === undefined ? undefined : [options.labels];
 }
 
 /** How to name a column in a hint: its header name when it has a usable one, else its 1-based index. */

@@ -30,11 +30,15 @@ import { JsonTokenizer, STRING_KEPT_CHARS, type JsonTokenKind, type JsonTokenSin
 import { parseDecimal } from './fast-number.js';
 import { parseLogit, quoteToken } from './number-token.js';
 import { FLAG } from '../option-flags.js';
-import type { InputInfo, ReadOptions } from '../row.js';
+import type { InputInfo, LabelsInfo, ReadOptions } from '../row.js';
 import type { RowLabel } from '../../metrics/summary.js';
+import { binaryProblem, isBinary, targetProblem } from '../targets.js';
 
 /** The key of a record's logits when --key is not given. */
 export const DEFAULT_KEY = 'logits';
+
+/** The key of a record's label when --label-key is not given: read when the first record object has it. */
+export const DEFAULT_LABEL_KEY = 'label';
 
 /** Keys a missing-key error lists, at most. */
 const LISTED_KEYS = 10;
@@ -47,7 +51,7 @@ export type JsonMode = 'json' | 'jsonl' | 'auto';
  * object's logits), one row or a list of rows, not known until its first element. rows: a list
  * of rows. row: numbers. skip: inside a value that is ignored.
  */
-type ArrayRole = 'holder' | 'records' | 'record' | 'rows' | 'row' | 'skip';
+type ArrayRole = 'holder' | 'records' | 'record' | 'rows' | 'row' | 'labels' | 'skip';
 
 /** What every record of an input holds. */
 type RecordShape = 'row' | 'rows';
@@ -63,8 +67,12 @@ interface RecordState {
   rows: number;
   /** Its id (--id-key), once read. */
   id: string | undefined;
-  /** Rows read before its id (the id key after the logits): held until the record ends. */
+  /** Rows read before its id (the id key after the logits), or of a record object when labels may be read: held until the record ends. */
   waiting: Array<{ values: Float64Array; line: number; label: RowLabel | undefined }>;
+  /** Whether the record is an object (only objects have keys: an id, a label). */
+  isObject: boolean;
+  /** Its label (--label-key): one number, or a list (one per row), each with where it is. */
+  label: { values: number[]; at: Array<{ line: number; column: number }>; list: boolean } | undefined;
 }
 
 /** An id written as a number: a JSON integer, kept as written (no rounding past 2^53). */
@@ -85,10 +93,11 @@ interface ObjectFrame {
   state: 'first-key' | 'key' | 'colon' | 'value' | 'after';
   line: number;
   column: number;
-  /** What the key just read names in a record: its logits (--key), its id (--id-key), or neither. */
-  keyRole: 'logits' | 'id' | 'other';
+  /** What the key just read names in a record: its logits (--key), its id (--id-key), its label (--label-key), or none. */
+  keyRole: 'logits' | 'id' | 'label' | 'other';
   sawLogits: boolean;
   sawId: boolean;
+  sawLabel: boolean;
   /** A record's first LISTED_KEYS distinct keys, and how many distinct keys it has (for the missing-key error). */
   keys: string[];
   keyCount: number;
@@ -152,7 +161,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   /** auto: a blank line before the first value, an error if the input turns out to be JSON Lines. */
   private leadingBlankLine = 0;
   /** auto: the first value's row, until we know whether this is JSON or JSON Lines. */
-  private heldRow: { values: Float64Array; line: number; label: RowLabel | undefined } | undefined;
+  private heldRow: { values: Float64Array; line: number; label: RowLabel | undefined; target: number | undefined } | undefined;
 
   /** K, from the first row (0 before it). */
   private rowLength = 0;
@@ -169,7 +178,15 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   private readonly key: string;
   /** The key of a record's id (--id-key), if rows are named by one. */
   private readonly idKey: string | undefined;
-  private readonly record: RecordState = { index: -1, inSequence: false, rows: 0, id: undefined, waiting: [] };
+  private readonly record: RecordState = { index: -1, inSequence: false, rows: 0, id: undefined, waiting: [], isObject: false, label: undefined };
+  /** The key of a record's label: --label-key, else 'label' unless --no-labels. */
+  private readonly labelKey: string | undefined;
+  private readonly labelKeyGiven: boolean;
+  /** Whether the records have labels: known from the start with --label-key, else once the first record is read (undefined until then). */
+  private labelsOn: boolean | undefined;
+  private binary = false;
+  private binaryDecided = false;
+  private readonly notes: string[] = [];
   /** Records begun so far (the next record's index). */
   private recordCount = 0;
   /** What the first record holds, which every record must hold, and where that was seen. */
@@ -183,10 +200,14 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     private readonly file: string,
     private mode: JsonMode,
     private readonly rows: RowBatcher,
-    options: Pick<ReadOptions, 'key' | 'idKey'> = {},
+    private readonly options: Pick<ReadOptions, 'key' | 'idKey' | 'labelKey' | 'noLabels' | 'binary' | 'ignoreIndex'> = {},
   ) {
     this.key = options.key ?? DEFAULT_KEY;
     this.idKey = options.idKey;
+    this.labelKeyGiven = options.labelKey !== undefined;
+    this.labelKey = options.labelKey ?? (options.noLabels === true ? undefined : DEFAULT_LABEL_KEY);
+    if (this.labelKeyGiven) this.labelsOn = true;
+    else if (this.labelKey === undefined) this.labelsOn = false;
     this.tokenizer = new JsonTokenizer(file, this);
     this.sniffed = mode === 'auto';
   }
@@ -200,7 +221,14 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   }
 
   info(): Omit<InputInfo, 'name'> {
-    return { format: this.mode === 'jsonl' ? 'jsonl' : 'json', columns: this.rowLength };
+    const info: Omit<InputInfo, 'name'> = { format: this.mode === 'jsonl' ? 'jsonl' : 'json', columns: this.rowLength };
+    if (this.labelsOn === true) {
+      const labels: LabelsInfo = { source: `key '${this.labelKey}'`, binary: this.binary };
+      if (this.options.ignoreIndex !== undefined) labels.ignoreIndex = this.options.ignoreIndex;
+      info.labels = labels;
+    }
+    if (this.notes.length > 0) info.notes = [...this.notes];
+    return info;
   }
 
   token(kind: JsonTokenKind, text: string, line: number, column: number): void {
@@ -260,7 +288,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       const blank = this.leadingBlankLine || this.pendingBlankLine;
       if (blank !== 0) throw this.blankLineError(blank);
     }
-    if (this.heldRow !== undefined) this.rows.add(this.heldRow.values, this.heldRow.line, this.heldRow.label);
+    if (this.heldRow !== undefined) this.rows.add(this.heldRow.values, this.heldRow.line, this.heldRow.label, this.heldRow.target);
     this.heldRow = undefined;
   }
 
@@ -340,6 +368,9 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
         if (punct === '[') this.openArray('row', line, column);
         else throw this.error(line, column, `expected '[' (the next row), got ${describe(kind, text)}`);
         return;
+      case 'labels':
+        if (kind === 'word') return this.addLabel(text, line, column);
+        throw this.error(line, column, `record ${this.record.index}: expected a number (label ${this.record.label!.values.length + 1} of the list), got ${describe(kind, text)}`);
       case 'row':
         if (kind === 'word') return this.addValue(text, line, column);
         if (punct === '[' && this.inListOfRows()) {
@@ -363,8 +394,9 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
             this.noteKey(frame, text);
             if (text === this.key) frame.keyRole = 'logits';
             else if (text === this.idKey) frame.keyRole = 'id';
+            else if (text === this.labelKey && this.labelsOn !== false) frame.keyRole = 'label';
           }
-          if ((frame.keyRole === 'logits' && frame.sawLogits) || (frame.keyRole === 'id' && frame.sawId)) {
+          if ((frame.keyRole === 'logits' && frame.sawLogits) || (frame.keyRole === 'id' && frame.sawId) || (frame.keyRole === 'label' && frame.sawLabel)) {
             throw this.error(line, column, `duplicate key '${text}'`);
           }
           frame.state = 'colon';
@@ -384,6 +416,10 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
         if (frame.keyRole === 'id') {
           frame.sawId = true;
           return this.readId(kind, text, line, column);
+        }
+        if (frame.keyRole === 'label') {
+          frame.sawLabel = true;
+          return this.readLabel(kind, text, line, column);
         }
         if (frame.keyRole === 'other') return this.skipValue(kind, text, line, column);
         frame.sawLogits = true;
@@ -408,6 +444,30 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       throw this.error(line, column, `record ${record.index}: an id ('${this.idKey}') is a string or an integer, got ${describe(kind, text)}`);
     }
     record.id = text;
+  }
+
+  /** The value of a record's label key: a number, or a list of numbers (one per row of a record holding a list of rows). */
+  private readLabel(kind: JsonTokenKind, text: string, line: number, column: number): void {
+    const record = this.record;
+    if (kind === 'punct' && text === '[') {
+      record.label = { values: [], at: [], list: true };
+      this.openArray('labels', line, column);
+      return;
+    }
+    if (kind !== 'word') throw this.error(line, column, `record ${record.index}: a label ('${this.labelKey}') is a number, or a list of numbers for a list of rows; got ${describe(kind, text)}`);
+    record.label = { values: [], at: [], list: false };
+    this.addLabel(text, line, column);
+  }
+
+  private addLabel(word: string, line: number, column: number): void {
+    const record = this.record;
+    const value = parseLogit(word);
+    if (value === undefined) {
+      const what = word === 'null' ? 'null: every record needs a label (a row without one takes the --ignore-index value)' : quoteToken(word);
+      throw this.error(line, column, `record ${record.index}: expected a label (a number) for '${this.labelKey}', got ${what}`);
+    }
+    record.label!.values.push(value);
+    record.label!.at.push({ line, column });
   }
 
   /** A value that is not logits: checked for syntax only. */
@@ -454,6 +514,8 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
     record.inSequence = inSequence;
     record.rows = 0;
     record.id = undefined;
+    record.isObject = false;
+    record.label = undefined;
   }
 
   /** A record that is an array ('[') or an object ('{'). */
@@ -463,12 +525,19 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       this.refuseArrayRecord(line, column);
       this.openArray('record', line, column);
     } else {
+      this.record.isObject = true;
       this.openObject('record', line, column);
     }
   }
 
   /** A record that is an array (at line, column) has no keys, so no id: --id-key cannot be met. */
   private refuseArrayRecord(line: number, column: number): void {
+    if (this.labelsOn === true) {
+      const flag = this.labelKeyGiven ? `${FLAG.labelKey} ${this.labelKey}` : `the records' '${this.labelKey}' key (${FLAG.noLabels} to ignore it)`;
+      throw this.error(line, column, `record ${this.record.index} is an array, not an object, so it has no label; ${flag} needs records like {"${this.labelKey}": ..., "${this.key}": [...]}`);
+    }
+    // The first record is an array: no labels (the default key is looked for in objects only).
+    this.labelsOn = false;
     if (this.idKey === undefined) return;
     const example = `{"${this.idKey}": ..., "${this.key}": [...]}`;
     throw new UsageError(
@@ -507,7 +576,7 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
   }
 
   private openObject(role: ObjectFrame['role'], line: number, column: number): void {
-    this.stack.push({ kind: 'object', role, state: 'first-key', line, column, keyRole: 'other', sawLogits: false, sawId: false, keys: [], keyCount: 0 });
+    this.stack.push({ kind: 'object', role, state: 'first-key', line, column, keyRole: 'other', sawLogits: false, sawId: false, sawLabel: false, keys: [], keyCount: 0 });
   }
 
   private noteKey(frame: ObjectFrame, key: string): void {
@@ -523,12 +592,61 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       if (missing !== undefined) {
         throw this.error(frame.line, frame.column, `record ${this.record.index} has no key '${missing[0]}' (${listKeys(frame)}); choose the field with ${missing[1]} NAME`);
       }
-      // Rows read before the id now have it.
+      this.decideLabels(frame);
+      // Rows read before the id (and the label) now have it.
       const { id, waiting } = this.record;
-      for (const row of waiting) this.emitRow(row.values, row.line, { ...row.label, id });
+      waiting.forEach((row, position) => {
+        const label = id === undefined ? row.label : { ...row.label, id };
+        this.emitRow(row.values, row.line, label, this.labelsOn === true ? this.targetOf(position, waiting.length) : undefined);
+      });
       this.record.waiting = [];
     }
     if (this.stack.length === 0) this.topState = 'done';
+  }
+
+  /** At the end of a record object: the first one decides whether records have labels (the default key), and each must then have one. */
+  private decideLabels(frame: ObjectFrame): void {
+    if (this.labelsOn === undefined) {
+      this.labelsOn = frame.sawLabel;
+      if (this.labelsOn) {
+        this.notes.push(`${this.file}: record ${this.record.index} has a '${this.labelKey}' key, read as the labels (${FLAG.labelKey} NAME to choose another key, ${FLAG.noLabels} to ignore it)`);
+      }
+    }
+    if (this.labelsOn && !frame.sawLabel) {
+      const why = this.labelKeyGiven ? `choose the field with ${FLAG.labelKey} NAME` : `the first record has one, so every record needs one (${FLAG.noLabels} to ignore the labels)`;
+      throw this.error(frame.line, frame.column, `record ${this.record.index} has no key '${this.labelKey}' (${listKeys(frame)}); ${why}`);
+    }
+  }
+
+  /** The target of the record's row at `position` of `rows`, checked (targets.ts). */
+  private targetOf(position: number, rows: number): number {
+    const record = this.record;
+    const label = record.label!;
+    const first = label.at[0] ?? { line: 0, column: 0 };
+    if (!label.list && rows !== 1) {
+      throw this.error(first.line, first.column, `record ${record.index} holds ${rows} rows but one label; give a list of ${rows} labels`);
+    }
+    if (label.list && this.recordShape === 'row') {
+      throw this.error(first.line, first.column, `record ${record.index} holds one row: its label is one number, not a list`);
+    }
+    if (label.values.length !== rows) {
+      const at = label.values.length > rows ? label.at[rows] : first;
+      throw this.error(at.line, at.column, `record ${record.index} has ${label.values.length} label${label.values.length === 1 ? '' : 's'} for its ${rows} rows`);
+    }
+    if (!this.binaryDecided) {
+      this.binaryDecided = true;
+      const problem = binaryProblem(this.options.binary, this.rowLength, this.file);
+      if (problem !== undefined) throw new UsageError(problem);
+      this.binary = isBinary(this.options.binary, this.rowLength);
+    }
+    const value = label.values[position];
+    const problem = targetProblem(value, this.rowLength, this.binary, this.options.ignoreIndex);
+    if (problem !== undefined) {
+      const at = label.at[position];
+      const where = label.list ? `record ${record.index}, position ${position}` : `record ${record.index}`;
+      throw this.error(at.line, at.column, `row ${this.rows.total + (this.heldRow === undefined ? 0 : 1)}, ${where}: ${problem}`);
+    }
+    return value;
   }
 
   private startRow(line: number, column: number): void {
@@ -586,13 +704,15 @@ export class JsonRowParser implements JsonTokenSink, TextParser {
       throw this.error(at.line, at.column, this.rowWhere() + rowLengthProblem(this.count, this.rowLength, 'value', this.rowLengthLine));
     }
     this.record.rows++;
-    if (this.idKey !== undefined && this.record.id === undefined) this.record.waiting.push({ values: this.values, line: this.rowLine, label: this.rowLabel });
-    else this.emitRow(this.values, this.rowLine, this.rowLabel);
+    // A record object's rows wait for its end when it may hold a label (read after its logits, perhaps).
+    const waitForLabel = this.record.isObject && this.labelsOn !== false;
+    if ((this.idKey !== undefined && this.record.id === undefined) || waitForLabel) this.record.waiting.push({ values: this.values, line: this.rowLine, label: this.rowLabel });
+    else this.emitRow(this.values, this.rowLine, this.rowLabel, undefined);
   }
 
-  private emitRow(values: Float64Array, line: number, label: RowLabel | undefined): void {
-    if (this.mode === 'auto') this.heldRow = { values, line, label };
-    else this.rows.add(values, line, label);
+  private emitRow(values: Float64Array, line: number, label: RowLabel | undefined, target: number | undefined): void {
+    if (this.mode === 'auto') this.heldRow = { values, line, label, target };
+    else this.rows.add(values, line, label, target);
   }
 
   /** "record 3, position 7: " for a row the report would name so, else nothing. */

@@ -78,6 +78,14 @@ export class TextRowReader {
       const formatName = format === 'csv' ? 'CSV' : format === 'jsonl' ? 'JSON Lines' : 'JSON';
       throw new UsageError(`${FLAG.tensor} applies to safetensors and .npz input only, but ${this.name} is ${formatName}`);
     }
+    const formatName = format === 'csv' ? 'CSV' : format === 'jsonl' ? 'JSON Lines' : 'JSON';
+    if (this.options.labelsTensor !== undefined) {
+      throw new UsageError(`${FLAG.labelsTensor} applies to safetensors and .npz input only, but ${this.name} is ${formatName}; give a file of labels with ${FLAG.labels} FILE`);
+    }
+    if (format !== 'csv' && this.options.labels !== undefined) {
+      // open-input.ts has taken a file away: this names a column, which only CSV has.
+      throw new UsageError(`${FLAG.labels} ${this.options.labels}: no such file (a column applies to CSV input only, but ${this.name} is ${formatName}: name the key of each record's label with ${FLAG.labelKey})`);
+    }
     if (format === 'csv') {
       rejectJsonOptions(this.options, 'csv');
       const delimiter = this.options.delimiter ?? this.sniffer?.delimiter() ?? ',';
