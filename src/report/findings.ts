@@ -64,7 +64,11 @@ function overflowWhy(dtypes: Dtype[], input: InputReport, algorithm: string): st
  * 2^p, where adding a term of at most 1 rounds back to the sum (ties to even): with more than 2^p
  * classes, the sum of K terms near 1 ends near 2^p instead of K.
  */
-function factor2Why(dtypes: Dtype[], input: InputReport): string {
+function factor2Why(dtypes: Dtype[], input: InputReport, results: ResultReport[]): string {
+  if (results[0].function === 'gradient') {
+    const spacing = dtypes.map((d) => `2^-${FORMATS[d].precision} in ${d}`).join(', ');
+    return `at the label, softmax_y - 1 cancels: softmax_y is held to the spacing just below 1 (${spacing}), so a gradient smaller than that comes out 0 or a whole spacing: form 1 - softmax_y as the sum of the other probabilities, or compute in float32`;
+  }
   const stalled = dtypes.filter((d) => input.classes > 2 ** FORMATS[d].precision);
   if (stalled.length === 0) return 'An intermediate lost all its accuracy: see these rows with --details or --format json';
   const limits = stalled.map((d) => `2^${FORMATS[d].precision} = ${2 ** FORMATS[d].precision} in ${d}`).join(', ');
@@ -95,6 +99,7 @@ function infiniteWhy(dtypes: Dtype[], input: InputReport, algorithm: string, res
   if (fn === 'cross-entropy' && (algorithm === 'naive' || algorithm === 'log-of-softmax')) {
     return "softmax flushed the true class's probability to 0 and log(0) = -Inf: compute the loss from log-softmax (max-shift, log1p) or use a fused cross-entropy";
   }
+  if (fn === 'log-softmax' && algorithm === 'log-of-softmax') return 'softmax flushed a probability to 0 and log(0) = -Inf: compute log-softmax as (x - m) - log(s) (max-shift, log1p)';
   if (fn === 'bce' && algorithm === 'naive') return 'the sigmoid rounded to 0 or 1 and log(0) = -Inf: use BCE with logits (max(x, 0) - x y + log1p(exp(-|x|)))';
   return overflowWhy(dtypes, input, algorithm);
 }
@@ -133,7 +138,7 @@ const KINDS: Kind[] = [
     unit: elementUnit,
     rows: (r) => r.exampleRows.factor2,
     what: 'is off by a factor of 2 or more',
-    why: (dtypes, input) => factor2Why(dtypes, input),
+    why: (dtypes, input, _algorithm, results) => factor2Why(dtypes, input, results),
   },
   {
     severity: 'fail',
@@ -141,7 +146,7 @@ const KINDS: Kind[] = [
     unit: () => 'sum',
     rows: () => [],
     what: 'gives probabilities whose sum is off from 1 by more than 1/2 (largest |sum - 1|)',
-    why: (dtypes, input) => factor2Why(dtypes, input),
+    why: (dtypes, input, _algorithm, results) => factor2Why(dtypes, input, results),
   },
   { severity: 'fail', count: (r) => r.softmax?.argmaxFlips ?? 0, unit: 'row', rows: (r) => r.exampleRows.argmaxFlip, what: 'changes the predicted class (argmax)' },
   {
