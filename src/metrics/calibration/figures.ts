@@ -1,0 +1,188 @@
+import { FORMATS, type Dtype } from '../../formats/index.js';
+import type { WorstRow } from '../summary.js';
+import { ECE_BINS, type CalibrationSummary } from './calibration-summary.js';
+import { addExact, exactAbs, exactMinus, exactValue, type ExactTotal } from './exact-total.js';
+import { binOfRank, histogramTotal, quantileRank, type LogHistogram } from './log-histogram.js';
+import { saturationMarginValue } from './saturation.js';
+
+/**
+ * A quantile known to lie in [low, high] (the histogram bin that holds it, by numpy's
+ * inverted_cdf definition), with value a representative point of that bin (its midpoint).
+ */
+export interface QuantileFigure {
+  low: number;
+  high: number;
+  value: number;
+}
+
+/** A quantile of the top probability, with the edges of its bin of 1 - p_top (exact there, where 1 - low may round to 1). */
+export interface TopQuantileFigure extends QuantileFigure {
+  oneMinusLow: number;
+  oneMinusHigh: number;
+}
+
+export interface DistributionFigures {
+  mean: number;
+  median: QuantileFigure;
+  p90: QuantileFigure;
+  p99: QuantileFigure;
+}
+
+export interface ReliabilityBin {
+  /** The bin holds confidences in (low, high]. */
+  low: number;
+  high: number;
+  count: number;
+  /** null for an empty bin. */
+  meanConfidence: number | null;
+  accuracy: number | null;
+}
+
+export interface LabelFigures {
+  labelledRows: number;
+  ignoredRows: number;
+  accuracy: number;
+  /** Exact mean of LSE(z) - z_y (+Infinity when a label sits on a -Infinity logit). */
+  meanLoss: number;
+  /** Mean over rows of sum_i (p_i - [i = y])^2: summed over the classes, not divided by K (in [0, 2]). */
+  brier: number;
+  /** Expected calibration error, 15 equal-width bins (Guo et al., 2017). */
+  ece: number;
+  meanConfidence: number;
+  /** Mean confidence minus accuracy: > 0 is over-confidence. */
+  overconfidence: number;
+  reliability: ReliabilityBin[];
+}
+
+/** The calibration figures of the report: numbers only, derived from a CalibrationSummary. */
+export interface CalibrationFigures {
+  temperature: number;
+  rows: number;
+  skippedRows: number;
+  classes: number;
+  topProbability: {
+    mean: number;
+    median: TopQuantileFigure;
+    p90: TopQuantileFigure;
+    p99: TopQuantileFigure;
+    shareAbove099: number;
+    shareAbove0999: number;
+  };
+  /** In nats. */
+  entropy: DistributionFigures;
+  /** z_(1) - z_(2); null when K = 1. mean is +Infinity when some row's second logit is -Infinity. */
+  margin: (DistributionFigures & { rows: number }) | null;
+  dominance: {
+    threshold: number;
+    rows: number;
+    share: number;
+    /** Mean p_top over the dominant rows (null when there is none). */
+    meanMass: number | null;
+    madZeroRows: number;
+    firstRows: WorstRow[];
+  };
+  saturation: Array<{
+    dtype: Dtype;
+    precision: number;
+    /** d* = ln(K - 1) + ln(2^(p+1) - 1) for K = classes; null when K = 1 (always saturated). */
+    margin: number | null;
+    rows: number;
+    share: number;
+  }>;
+  /** null when no row carries a label. */
+  labels: LabelFigures | null;
+}
+
+const QUANTILES = { median: [1, 2], p90: [9, 10], p99: [99, 100] } as const;
+
+function mean(total: ExactTotal, count: number): number {
+  return count === 0 ? NaN : exactValue(total) / count;
+}
+
+function quantile(histogram: LogHistogram, n: number, numerator: number, denominator: number): QuantileFigure {
+  const bin = binOfRank(histogram, quantileRank(n, numerator, denominator));
+  return { low: bin.low, high: bin.high, value: bin.value };
+}
+
+function distribution(histogram: LogHistogram, total: ExactTotal): DistributionFigures {
+  const n = histogramTotal(histogram);
+  return {
+    mean: histogram.infinite > 0 ? Infinity : mean(total, n),
+    median: quantile(histogram, n, ...QUANTILES.median),
+    p90: quantile(histogram, n, ...QUANTILES.p90),
+    p99: quantile(histogram, n, ...QUANTILES.p99),
+  };
+}
+
+/** The q-quantile of p_top from the histogram of 1 - p_top: the rank-th smallest p is the (n - rank + 1)-th smallest 1 - p. */
+function topQuantile(histogram: LogHistogram, n: number, numerator: number, denominator: number): TopQuantileFigure {
+  const rank = quantileRank(n, numerator, denominator);
+  const bin = binOfRank(histogram, n - rank + 1);
+  return { low: 1 - bin.high, high: 1 - bin.low, value: 1 - bin.value, oneMinusLow: bin.low, oneMinusHigh: bin.high };
+}
+
+export function calibrationFigures(summary: CalibrationSummary): CalibrationFigures {
+  const n = summary.rows;
+  const labels = summary.labels;
+  return {
+    temperature: summary.temperature,
+    rows: n,
+    skippedRows: summary.skippedRows,
+    classes: summary.classes,
+    topProbability: {
+      mean: mean(summary.top.sum, n),
+      median: topQuantile(summary.top.oneMinus, n, ...QUANTILES.median),
+      p90: topQuantile(summary.top.oneMinus, n, ...QUANTILES.p90),
+      p99: topQuantile(summary.top.oneMinus, n, ...QUANTILES.p99),
+      shareAbove099: summary.top.above099 / n,
+      shareAbove0999: summary.top.above0999 / n,
+    },
+    entropy: distribution(summary.entropy.histogram, summary.entropy.sum),
+    margin: summary.margin.rows === 0 ? null : { rows: summary.margin.rows, ...distribution(summary.margin.histogram, summary.margin.sum) },
+    dominance: {
+      threshold: summary.dominance.threshold,
+      rows: summary.dominance.rows,
+      share: summary.dominance.rows / n,
+      meanMass: summary.dominance.rows === 0 ? null : mean(summary.dominance.massSum, summary.dominance.rows),
+      madZeroRows: summary.dominance.madZeroRows,
+      firstRows: summary.dominance.firstRows,
+    },
+    saturation: summary.saturation.map((s) => ({
+      dtype: s.dtype,
+      precision: FORMATS[s.dtype].precision,
+      margin: saturationMarginValue(summary.classes, s.dtype),
+      rows: s.rows,
+      share: s.rows / n,
+    })),
+    labels: labels.labelledRows === 0 && labels.ignoredRows === 0 ? null : labelFigures(summary),
+  };
+}
+
+function labelFigures(summary: CalibrationSummary): LabelFigures {
+  const labels = summary.labels;
+  const n = labels.labelledRows;
+  // ECE = sum_b (n_b / n) |acc_b - conf_b| = sum_b |correct_b - confidenceSum_b| / n, summed exactly.
+  const deviations: ExactTotal = [];
+  const confidences: ExactTotal = [];
+  for (const bin of labels.bins) {
+    for (const partial of exactAbs(exactMinus(bin.confidenceSum, bin.correct))) addExact(deviations, partial);
+    for (const partial of bin.confidenceSum) addExact(confidences, partial);
+  }
+  return {
+    labelledRows: n,
+    ignoredRows: labels.ignoredRows,
+    accuracy: labels.correct / n,
+    meanLoss: labels.infiniteLosses > 0 ? Infinity : mean(labels.lossSum, n),
+    brier: mean(labels.brierSum, n),
+    ece: exactValue(deviations) / n,
+    meanConfidence: exactValue(confidences) / n,
+    overconfidence: exactValue(exactMinus(confidences, labels.correct)) / n,
+    reliability: labels.bins.map((bin, b) => ({
+      low: b / ECE_BINS,
+      high: (b + 1) / ECE_BINS,
+      count: bin.count,
+      meanConfidence: bin.count === 0 ? null : exactValue(bin.confidenceSum) / bin.count,
+      accuracy: bin.count === 0 ? null : bin.correct / bin.count,
+    })),
+  };
+}
