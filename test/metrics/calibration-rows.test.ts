@@ -226,8 +226,8 @@ describe('rows', () => {
   });
 
   test('shares above 0.99 and 0.999 are strict, and exact next to the threshold', () => {
-    // [ln 99, 0] has p_top = 99/100 in exact arithmetic; ln 99 rounded to float64 is
-    // 4.59511985013458992685 (below the true 4.595119850134589926852...?) so decide with decimal.
+    // [ln 99, 0] would have p_top = 99/100 exactly; ln 99 rounded to float64 is a little off it,
+    // to one side that decimal.js decides. 1e-12 either side of it is clear of the threshold.
     const a = Math.log(99);
     const p = new Big(1).div(big(a).neg().exp().plus(1));
     const figures = figuresOf([[a, 0]], [undefined]);

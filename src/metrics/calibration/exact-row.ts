@@ -141,7 +141,11 @@ export class ExactRow {
     l.hi = -reference.logSoftmaxHi[k];
     l.lo = -reference.logSoftmaxLo[k];
     l.exp2 = reference.logSoftmaxExp2[k];
-    if (l.hi === 0) l.lo = 0; // -0 to +0
+    if (l.hi === 0) {
+      // K = 1 or every other p_j = 0: logSoftmax_k is -0, L is +0.
+      l.hi = 0;
+      l.lo = 0;
+    }
     this.finish(x, length, 1);
   }
 
