@@ -71,6 +71,8 @@ export function fitTemperature(source: LabelledRowSource, options: TemperatureFi
   let evaluations = 0;
   let rows = 0;
   let infinite = false;
+  /** Some labelled row's logit at its label is below the row's largest. */
+  let anyBelowTop = false;
 
   /**
    * The exact total of the losses at T = e^u, over the labelled ordinary rows with K >= 2 (the
@@ -86,6 +88,7 @@ export function fitTemperature(source: LabelledRowSource, options: TemperatureFi
       if (y === ignoreIndex || length < 2 || !isOrdinary(x, length)) return;
       if (!(Number.isInteger(y) && y >= 0 && y < length)) throw new RangeError(`fitTemperature: label ${y} outside [0, ${length}) and not the ignore index ${ignoreIndex}`);
       row.compute(x, length, temperature);
+      if (row.deltaHi[y] > 0) anyBelowTop = true;
       row.loss(y, loss);
       const hi = ldexp(loss.hi, loss.exp2);
       if (hi === Infinity) {
@@ -125,6 +128,10 @@ export function fitTemperature(source: LabelledRowSource, options: TemperatureFi
   let fa = f(a);
   if (infinite) return finish('infinite-loss', 1);
   if (rows === 0) return finish('no-rows', 1);
+  // Every label on a largest logit: each row's loss log(1 + sum e^(-delta_j / T)) falls towards
+  // its infimum as T -> 0 and no T attains it (and the losses soon fall below 2^-1074, where
+  // their float64 totals could no longer tell two temperatures apart).
+  if (!anyBelowTop) return finish('at-limit', Math.exp(-TEMPERATURE_LOG_LIMIT));
   let b = 0.5;
   let fb = f(b);
   if (compare(fb, fa) > 0) {
