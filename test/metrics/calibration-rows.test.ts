@@ -4,7 +4,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { CalibrationAccumulator, calibrationFigures, confidenceBin, type CalibrationFigures } from '../../src/metrics/calibration.js';
+import { CalibrationAccumulator, calibrationFigures, confidenceBin, saturationMarginValue, type CalibrationFigures } from '../../src/metrics/calibration.js';
 import { ExactRow } from '../../src/metrics/calibration/exact-row.js';
 import { medianOf, robustZ, type RobustZ } from '../../src/metrics/calibration/dominance.js';
 import { ScaledDD } from '../../src/reference/exp-dd.js';
@@ -185,8 +185,8 @@ describe('rows', () => {
     expect(figures.rows).toBe(1);
     expect(figures.skippedRows).toBe(3);
     // [-Infinity, 2]: p = [0, 1], entropy 0, margin +Infinity (the second logit is -Infinity).
-    expect(figures.topProbability.mean).toBe(1);
-    expect(figures.entropy.mean).toBe(0);
+    expect(figures.topProbability!.mean).toBe(1);
+    expect(figures.entropy!.mean).toBe(0);
     expect(figures.margin!.mean).toBe(Infinity);
     expect(figures.margin!.median).toEqual({ low: Infinity, high: Infinity, value: Infinity });
     expect(figures.saturation[0].rows).toBe(1);
@@ -211,14 +211,30 @@ describe('rows', () => {
 
   test('K = 1: probability 1, entropy 0, no margin, saturated in every dtype', () => {
     const figures = figuresOf([[5], [-3]], [0, 0]);
-    expect(figures.topProbability.mean).toBe(1);
-    expect(figures.topProbability.median).toMatchObject({ low: 1, high: 1, oneMinusLow: 0, oneMinusHigh: 0 });
-    expect(figures.entropy.mean).toBe(0);
+    expect(figures.topProbability!.mean).toBe(1);
+    expect(figures.topProbability!.median).toMatchObject({ low: 1, high: 1, oneMinusLow: 0, oneMinusHigh: 0 });
+    expect(figures.entropy!.mean).toBe(0);
     expect(figures.margin).toBeNull();
     expect(figures.saturation).toEqual([{ dtype: 'float16', precision: 11, margin: null, rows: 2, share: 1 }]);
     expect(figures.dominance.rows).toBe(0);
     expect(figures.labels!.meanLoss).toBe(0);
     expect(figures.labels!.accuracy).toBe(1);
+  });
+
+  test('no ordinary row: no distributions and no shares; every label ignored: no labelled ratios', () => {
+    const accumulator = new CalibrationAccumulator({ dtypes: ['bfloat16'], classes: 10 });
+    accumulator.addRow(Float64Array.from([NaN, 1]), 2, null, -100, 0, 1);
+    const figures = calibrationFigures(accumulator.summary());
+    expect(figures.rows).toBe(0);
+    expect(figures.skippedRows).toBe(1);
+    expect(figures.topProbability).toBeNull();
+    expect(figures.entropy).toBeNull();
+    expect(figures.margin).toBeNull();
+    expect(figures.dominance).toMatchObject({ rows: 0, share: null, meanMass: null });
+    // ln 9 + ln(2^9 - 1)
+    expect(figures.saturation).toEqual([{ dtype: 'bfloat16', precision: 8, margin: saturationMarginValue(10, 'bfloat16'), rows: 0, share: null }]);
+    expect(figures.saturation[0].margin).toBeCloseTo(Math.log(9) + Math.log(511), 14);
+    expect(figures.labels).toMatchObject({ labelledRows: 0, ignoredRows: 1, accuracy: null, meanLoss: null, brier: null, ece: null, overconfidence: null });
   });
 
   test('a temperature must be finite and positive', () => {
@@ -231,11 +247,11 @@ describe('rows', () => {
     const a = Math.log(99);
     const p = new Big(1).div(big(a).neg().exp().plus(1));
     const figures = figuresOf([[a, 0]], [undefined]);
-    expect(figures.topProbability.shareAbove099).toBe(p.gt(0.99) ? 1 : 0);
-    expect(figuresOf([[Math.log(99) + 1e-12, 0]], [undefined]).topProbability.shareAbove099).toBe(1);
-    expect(figuresOf([[Math.log(99) - 1e-12, 0]], [undefined]).topProbability.shareAbove099).toBe(0);
-    expect(figuresOf([[Math.log(999) + 1e-12, 0]], [undefined]).topProbability.shareAbove0999).toBe(1);
-    expect(figuresOf([[Math.log(999) - 1e-12, 0]], [undefined]).topProbability.shareAbove0999).toBe(0);
+    expect(figures.topProbability!.shareAbove099).toBe(p.gt(0.99) ? 1 : 0);
+    expect(figuresOf([[Math.log(99) + 1e-12, 0]], [undefined]).topProbability!.shareAbove099).toBe(1);
+    expect(figuresOf([[Math.log(99) - 1e-12, 0]], [undefined]).topProbability!.shareAbove099).toBe(0);
+    expect(figuresOf([[Math.log(999) + 1e-12, 0]], [undefined]).topProbability!.shareAbove0999).toBe(1);
+    expect(figuresOf([[Math.log(999) - 1e-12, 0]], [undefined]).topProbability!.shareAbove0999).toBe(0);
   });
 });
 

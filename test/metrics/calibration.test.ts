@@ -88,11 +88,11 @@ function analyse(useReference: boolean): CalibrationFigures {
 
 function compareLabels(got: NonNullable<CalibrationFigures['labels']>, expected: NumpyLabels, tolerance: number): void {
   expect(got.accuracy).toBe(expected.accuracy);
-  expectRelative('mean loss', got.meanLoss, expected.meanLoss, tolerance);
-  expectRelative('Brier', got.brier, expected.brier, tolerance);
-  expectRelative('ECE', got.ece, expected.ece, tolerance);
-  expectRelative('mean confidence', got.meanConfidence, expected.meanConfidence, tolerance);
-  expectRelative('over-confidence gap', got.overconfidence, expected.overconfidence, tolerance);
+  expectRelative('mean loss', got.meanLoss!, expected.meanLoss, tolerance);
+  expectRelative('Brier', got.brier!, expected.brier, tolerance);
+  expectRelative('ECE', got.ece!, expected.ece, tolerance);
+  expectRelative('mean confidence', got.meanConfidence!, expected.meanConfidence, tolerance);
+  expectRelative('over-confidence gap', got.overconfidence!, expected.overconfidence, tolerance);
   expect(got.reliability.map((bin) => bin.count)).toEqual(expected.reliability.map((bin) => bin.count));
   got.reliability.forEach((bin, b) => {
     const want = expected.reliability[b];
@@ -116,18 +116,18 @@ test.each([
   expect(got.classes).toBe(want.classes);
   const tolerance = 1e-12;
 
-  expectRelative('mean top probability', got.topProbability.mean, want.topProbability.mean, tolerance);
+  expectRelative('mean top probability', got.topProbability!.mean, want.topProbability.mean, tolerance);
   for (const name of ['median', 'p90', 'p99'] as const) {
-    const bin: TopQuantileFigure = got.topProbability[name];
+    const bin: TopQuantileFigure = got.topProbability![name];
     expectInBin(`top probability ${name}`, bin, want.topProbability[name]);
     const oneMinus = want.topProbability.oneMinusAtQuantile[name];
     if (!(bin.oneMinusLow <= oneMinus && oneMinus < bin.oneMinusHigh)) throw new Error(`1 - top ${name}: ${oneMinus} outside [${bin.oneMinusLow}, ${bin.oneMinusHigh})`);
   }
-  expect(got.topProbability.shareAbove099).toBe(want.topProbability.shareAbove099);
-  expect(got.topProbability.shareAbove0999).toBe(want.topProbability.shareAbove0999);
+  expect(got.topProbability!.shareAbove099).toBe(want.topProbability.shareAbove099);
+  expect(got.topProbability!.shareAbove0999).toBe(want.topProbability.shareAbove0999);
 
-  expectRelative('mean entropy', got.entropy.mean, want.entropy.mean, tolerance);
-  for (const name of ['median', 'p90', 'p99'] as const) expectInBin(`entropy ${name}`, got.entropy[name], want.entropy[name]);
+  expectRelative('mean entropy', got.entropy!.mean, want.entropy.mean, tolerance);
+  for (const name of ['median', 'p90', 'p99'] as const) expectInBin(`entropy ${name}`, got.entropy![name], want.entropy[name]);
   const margin = got.margin!;
   expect(margin.rows).toBe(want.rows);
   expectRelative('mean margin', margin.mean, want.margin.mean, tolerance);

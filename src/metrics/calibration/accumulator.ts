@@ -17,6 +17,8 @@ export const DEFAULT_IGNORE_INDEX = -100;
 export interface CalibrationOptions {
   /** The dtypes whose saturation margins are counted. */
   dtypes: readonly Dtype[];
+  /** K, when known before the first row: the saturation margins are then given for it even with no ordinary row. */
+  classes?: number;
   /** T > 0 (default 1): every figure is taken at the logits x / T, divided exactly. */
   temperature?: number;
   /** The label of rows to leave out of the labelled figures (default -100, PyTorch's). */
@@ -73,6 +75,7 @@ export class CalibrationAccumulator {
     this.ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
     this.dominanceThreshold = options.dominanceThreshold ?? DOMINANCE_THRESHOLD;
     this.state = emptyCalibrationSummary(temperature, this.dominanceThreshold, options.dtypes);
+    this.state.classes = options.classes ?? 0;
     this.margins = new SaturationMargins(options.dtypes);
   }
 

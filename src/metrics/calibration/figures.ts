@@ -38,23 +38,27 @@ export interface ReliabilityBin {
   accuracy: number | null;
 }
 
+/** The labelled figures; each ratio is null when no row is labelled (every label the ignore index). */
 export interface LabelFigures {
   labelledRows: number;
   ignoredRows: number;
-  accuracy: number;
+  accuracy: number | null;
   /** Exact mean of LSE(z) - z_y (+Infinity when a label sits on a -Infinity logit). */
-  meanLoss: number;
+  meanLoss: number | null;
   /** Mean over rows of sum_i (p_i - [i = y])^2: summed over the classes, not divided by K (in [0, 2]). */
-  brier: number;
+  brier: number | null;
   /** Expected calibration error, 15 equal-width bins (Guo et al., 2017). */
-  ece: number;
-  meanConfidence: number;
+  ece: number | null;
+  meanConfidence: number | null;
   /** Mean confidence minus accuracy: > 0 is over-confidence. */
-  overconfidence: number;
+  overconfidence: number | null;
   reliability: ReliabilityBin[];
 }
 
-/** The calibration figures of the report: numbers only, derived from a CalibrationSummary. */
+/**
+ * The calibration figures of the report: numbers only, derived from a CalibrationSummary. The
+ * distributions are null when there is no ordinary row, and so are shares.
+ */
 export interface CalibrationFigures {
   temperature: number;
   rows: number;
@@ -67,15 +71,15 @@ export interface CalibrationFigures {
     p99: TopQuantileFigure;
     shareAbove099: number;
     shareAbove0999: number;
-  };
+  } | null;
   /** In nats. */
-  entropy: DistributionFigures;
+  entropy: DistributionFigures | null;
   /** z_(1) - z_(2); null when K = 1. mean is +Infinity when some row's second logit is -Infinity. */
   margin: (DistributionFigures & { rows: number }) | null;
   dominance: {
     threshold: number;
     rows: number;
-    share: number;
+    share: number | null;
     /** Mean p_top over the dominant rows (null when there is none). */
     meanMass: number | null;
     madZeroRows: number;
@@ -87,7 +91,7 @@ export interface CalibrationFigures {
     /** d* = ln(K - 1) + ln(2^(p+1) - 1) for K = classes; null when K = 1 (always saturated). */
     margin: number | null;
     rows: number;
-    share: number;
+    share: number | null;
   }>;
   /** null when no row carries a label. */
   labels: LabelFigures | null;
@@ -96,7 +100,11 @@ export interface CalibrationFigures {
 const QUANTILES = { median: [1, 2], p90: [9, 10], p99: [99, 100] } as const;
 
 function mean(total: ExactTotal, count: number): number {
-  return count === 0 ? NaN : exactValue(total) / count;
+  return exactValue(total) / count;
+}
+
+function share(count: number, total: number): number | null {
+  return total === 0 ? null : count / total;
 }
 
 function quantile(histogram: LogHistogram, n: number, numerator: number, denominator: number): QuantileFigure {
@@ -129,7 +137,7 @@ export function calibrationFigures(summary: CalibrationSummary): CalibrationFigu
     rows: n,
     skippedRows: summary.skippedRows,
     classes: summary.classes,
-    topProbability: {
+    topProbability: n === 0 ? null : {
       mean: mean(summary.top.sum, n),
       median: topQuantile(summary.top.oneMinus, n, ...QUANTILES.median),
       p90: topQuantile(summary.top.oneMinus, n, ...QUANTILES.p90),
@@ -137,12 +145,12 @@ export function calibrationFigures(summary: CalibrationSummary): CalibrationFigu
       shareAbove099: summary.top.above099 / n,
       shareAbove0999: summary.top.above0999 / n,
     },
-    entropy: distribution(summary.entropy.histogram, summary.entropy.sum),
+    entropy: n === 0 ? null : distribution(summary.entropy.histogram, summary.entropy.sum),
     margin: summary.margin.rows === 0 ? null : { rows: summary.margin.rows, ...distribution(summary.margin.histogram, summary.margin.sum) },
     dominance: {
       threshold: summary.dominance.threshold,
       rows: summary.dominance.rows,
-      share: summary.dominance.rows / n,
+      share: share(summary.dominance.rows, n),
       meanMass: summary.dominance.rows === 0 ? null : mean(summary.dominance.massSum, summary.dominance.rows),
       madZeroRows: summary.dominance.madZeroRows,
       firstRows: summary.dominance.firstRows,
@@ -152,7 +160,7 @@ export function calibrationFigures(summary: CalibrationSummary): CalibrationFigu
       precision: FORMATS[s.dtype].precision,
       margin: saturationMarginValue(summary.classes, s.dtype),
       rows: s.rows,
-      share: s.rows / n,
+      share: share(s.rows, n),
     })),
     labels: labels.labelledRows === 0 && labels.ignoredRows === 0 ? null : labelFigures(summary),
   };
@@ -168,15 +176,16 @@ function labelFigures(summary: CalibrationSummary): LabelFigures {
     for (const partial of exactAbs(exactMinus(bin.confidenceSum, bin.correct))) addExact(deviations, partial);
     for (const partial of bin.confidenceSum) addExact(confidences, partial);
   }
+  const labelled = n > 0;
   return {
     labelledRows: n,
     ignoredRows: labels.ignoredRows,
-    accuracy: labels.correct / n,
-    meanLoss: labels.infiniteLosses > 0 ? Infinity : mean(labels.lossSum, n),
-    brier: mean(labels.brierSum, n),
-    ece: exactValue(deviations) / n,
-    meanConfidence: exactValue(confidences) / n,
-    overconfidence: exactValue(exactMinus(confidences, labels.correct)) / n,
+    accuracy: share(labels.correct, n),
+    meanLoss: !labelled ? null : labels.infiniteLosses > 0 ? Infinity : mean(labels.lossSum, n),
+    brier: labelled ? mean(labels.brierSum, n) : null,
+    ece: labelled ? exactValue(deviations) / n : null,
+    meanConfidence: labelled ? exactValue(confidences) / n : null,
+    overconfidence: labelled ? exactValue(exactMinus(confidences, labels.correct)) / n : null,
     reliability: labels.bins.map((bin, b) => ({
       low: b / ECE_BINS,
       high: (b + 1) / ECE_BINS,
