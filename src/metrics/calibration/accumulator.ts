@@ -10,6 +10,7 @@ import { addExact } from './exact-total.js';
 import { ExactRow } from './exact-row.js';
 import { LogHistogramCounter } from './log-histogram.js';
 import { SaturationMargins } from './saturation.js';
+import { isOrdinary } from './ordinary-row.js';
 
 /** PyTorch's default ignore_index. */
 export const DEFAULT_IGNORE_INDEX = -100;
@@ -162,15 +163,4 @@ export class CalibrationAccumulator {
     copy.margin.histogram = this.marginHistogram.toHistogram();
     return copy;
   }
-}
-
-/** No NaN, no +Infinity, some logit above -Infinity (SPEC section 3). */
-function isOrdinary(x: Float64Array, length: number): boolean {
-  let finite = false;
-  for (let j = 0; j < length; j++) {
-    const v = x[j];
-    if (v !== v || v === Infinity) return false;
-    if (v !== -Infinity) finite = true;
-  }
-  return finite;
 }

@@ -4,6 +4,7 @@ import { CalibrationAccumulator, DEFAULT_IGNORE_INDEX } from './accumulator.js';
 import { addExact, exactValue, type ExactTotal } from './exact-total.js';
 import { ExactRow } from './exact-row.js';
 import { calibrationFigures } from './figures.js';
+import { isOrdinary } from './ordinary-row.js';
 
 /**
  * Replays the labelled rows: calls visit once per row, in input order, each time it is called.
@@ -180,14 +181,4 @@ function compare(a: ExactTotal, b: ExactTotal): number {
   const difference = a.slice();
   for (const partial of b) addExact(difference, -partial);
   return Math.sign(exactValue(difference));
-}
-
-function isOrdinary(x: Float64Array, length: number): boolean {
-  let finite = false;
-  for (let j = 0; j < length; j++) {
-    const v = x[j];
-    if (v !== v || v === Infinity) return false;
-    if (v !== -Infinity) finite = true;
-  }
-  return finite;
 }
