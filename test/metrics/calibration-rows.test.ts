@@ -134,6 +134,27 @@ test('random rows at random temperatures: 1 - p_top, entropy and loss as defined
   );
 });
 
+test('one row: its exact p_top lies in the bracket of its median, and 1 - p_top in the bracket of that', () => {
+  // The p bracket is 1 - the edges of the 1 - p bin, rounded outwards to float64 (rounded to
+  // nearest, an edge near 1 can move inwards past a p_top: margins of 20 to 60 show it).
+  const wide = fc.oneof(moderate, fc.double({ min: 20, max: 60, noNaN: true }));
+  fc.assert(
+    fc.property(fc.array(wide, { minLength: 2, maxLength: 6 }), (x) => {
+      const values = Float64Array.from(x);
+      const row = rowOf(x, 1, false);
+      const accumulator = new CalibrationAccumulator({ dtypes: [] });
+      accumulator.addRow(values, values.length, null, undefined, 0, 1);
+      const median = calibrationFigures(accumulator.summary()).topProbability!.median;
+      // 1000 digits: p_top may be 1/2 + 1e-220 (logits 1e-219 apart).
+      const top = scaledValue(Big, { hi: row.topHi, lo: row.topLo, exp2: 0 });
+      const oneMinusTop = scaledValue(Big, row.oneMinusTop);
+      expect(top.gte(exactDecimal(median.low).toString()) && top.lte(exactDecimal(median.high).toString())).toBe(true);
+      expect(oneMinusTop.gte(exactDecimal(median.oneMinusLow).toString()) && oneMinusTop.lt(exactDecimal(median.oneMinusHigh).toString())).toBe(true);
+    }),
+    { numRuns: 500, endOnFailure: true },
+  );
+});
+
 function figuresOf(rows: number[][], labels: Array<number | undefined>, temperature = 1): CalibrationFigures {
   const accumulator = new CalibrationAccumulator({ dtypes: ['float16'], temperature });
   rows.forEach((x, i) => accumulator.addRow(Float64Array.from(x), x.length, null, labels[i], i, i + 1));

@@ -1,4 +1,5 @@
 import { FORMATS, type Dtype } from '../../formats/index.js';
+import { DD, twoSum } from '../../reference/double-double.js';
 import type { WorstRow } from '../summary.js';
 import { ECE_BINS, type CalibrationSummary } from './calibration-summary.js';
 import { addExact, exactAbs, exactMinus, exactValue, type ExactTotal } from './exact-total.js';
@@ -122,11 +123,27 @@ function distribution(histogram: LogHistogram, total: ExactTotal): DistributionF
   };
 }
 
+const holder = new DD();
+const bits = new Float64Array(1);
+const integers = new BigInt64Array(bits.buffer);
+
+/** 1 - x for x in [0, 1], rounded down (or up) to float64: a bracket in p is never narrower than its bin in 1 - p. */
+function oneMinus(x: number, up: boolean): number {
+  twoSum(holder, 1, -x); // holder.hi (1 - x rounded to nearest) + holder.lo = 1 - x exactly
+  const hiBelow = holder.lo > 0;
+  const hiAbove = holder.lo < 0;
+  if (!(up ? hiBelow : hiAbove)) return holder.hi;
+  // One float64 step towards the exact value and past it (holder.hi > 0 here: 1 - x >= 0).
+  bits[0] = holder.hi;
+  integers[0] += up ? 1n : -1n;
+  return bits[0];
+}
+
 /** The q-quantile of p_top from the histogram of 1 - p_top: the rank-th smallest p is the (n - rank + 1)-th smallest 1 - p. */
 function topQuantile(histogram: LogHistogram, n: number, numerator: number, denominator: number): TopQuantileFigure {
   const rank = quantileRank(n, numerator, denominator);
   const bin = binOfRank(histogram, n - rank + 1);
-  return { low: 1 - bin.high, high: 1 - bin.low, value: 1 - bin.value, oneMinusLow: bin.low, oneMinusHigh: bin.high };
+  return { low: oneMinus(bin.high, false), high: oneMinus(bin.low, true), value: 1 - bin.value, oneMinusLow: bin.low, oneMinusHigh: bin.high };
 }
 
 export function calibrationFigures(summary: CalibrationSummary): CalibrationFigures {
