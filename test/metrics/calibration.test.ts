@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { CalibrationAccumulator, calibrationFigures, fitTemperature, type CalibrationFigures, type QuantileFigure, type TopQuantileFigure } from '../../src/metrics/calibration.js';
+import { CalibrationAccumulator, calibrationFigures, fitTemperature, mergeCalibrationSummary, type CalibrationFigures, type QuantileFigure, type TopQuantileFigure } from '../../src/metrics/calibration.js';
 import { ReferenceRow } from '../../src/reference/index.js';
 import { DTYPES } from '../../src/formats/index.js';
 
@@ -172,4 +172,20 @@ test('MNIST: the fitted temperature agrees with numpy, and so do the loss and EC
   const accumulator = new CalibrationAccumulator({ dtypes: [], temperature: fit.temperature });
   rows.forEach((x, i) => accumulator.addRow(x, x.length, null, labels[i], i, i + 2));
   compareLabels(calibrationFigures(accumulator.summary()).labels!, want.after, 1e-8);
+});
+
+test('MNIST: the two halves, summarised apart and merged, give the figures of the whole', () => {
+  const { rows, labels } = readMnist();
+  const summarise = (from: number, to: number) => {
+    const accumulator = new CalibrationAccumulator({ dtypes: DTYPES });
+    for (let i = from; i < to; i++) accumulator.addRow(rows[i], rows[i].length, null, labels[i], i, i + 2);
+    return structuredClone(accumulator.summary());
+  };
+  const half = rows.length / 2;
+  const merged = summarise(0, half);
+  mergeCalibrationSummary(merged, summarise(half, rows.length));
+  const whole = calibrationFigures(summarise(0, rows.length));
+  expect(calibrationFigures(merged)).toEqual(whole);
+  // And the halves alone differ from the whole (the comparison can fail).
+  expect(calibrationFigures(summarise(0, half))).not.toEqual(whole);
 });
