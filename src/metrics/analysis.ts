@@ -7,6 +7,7 @@ import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../form
 import { ReferenceRow } from '../reference/index.js';
 import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
 import { ExactSum, sumDeviationUpperBound } from './exact-sum.js';
+import { CalibrationAccumulator } from './calibration.js';
 import { crossEntropyExact, gradientExact } from '../reference/label-exact.js';
 import { ldexp } from '../reference/pow2.js';
 import {
@@ -29,6 +30,8 @@ export interface AnalysisSelection {
   results: ReadonlyArray<{ function: FunctionName; algorithm: AlgorithmName }>;
   /** The label that marks a row without one (PyTorch's ignore_index, -100 there): counted, left out of every loss and gradient figure. */
   ignoreIndex?: number;
+  /** The calibration figures (docs/metrics.md 5.11) at x / temperature; 1 by default. */
+  temperature?: number;
 }
 
 interface DtypeState {
@@ -93,6 +96,10 @@ export class Analysis {
   private readonly wantCrossEntropy: boolean;
   private readonly wantGradient: boolean;
   private readonly ignoreIndex: number | undefined;
+  /** Over-confidence and calibration of the input's exact probabilities (K logits per row only). */
+  private readonly calibration: CalibrationAccumulator | null;
+  /** The state of float64, whose cast row is the input row itself, or -1. */
+  private readonly float64State: number;
   /** Binary logits: sigmoid, log-sigmoid and bce selected (and nothing else: the selection has one kind or the other). */
   private readonly binaryMode: boolean;
   private readonly binaryExact = new BinaryExactValues();
@@ -119,6 +126,8 @@ export class Analysis {
     if (this.binaryMode && RESULT_KINDS.some((k) => selected[k.id] && !isBinary(k.function))) {
       throw new RangeError('Analysis: binary functions (sigmoid, log-sigmoid, bce) and functions of K logits cannot be selected together');
     }
+    this.calibration = this.binaryMode ? null : new CalibrationAccumulator({ dtypes: selection.dtypes, temperature: selection.temperature, ignoreIndex: selection.ignoreIndex });
+    this.float64State = selection.dtypes.indexOf('float64');
     this.twinCandidates = RESULT_KINDS.map((kind) => RESULT_KINDS.filter((other) => other.id < kind.id && selected[other.id] && other.function === kind.function).map((other) => other.id));
     this.states = selection.dtypes.map((dtype) => {
       const format = FORMATS[dtype];
@@ -146,6 +155,7 @@ export class Analysis {
     this.ensureCapacity(length);
     this.addShape(values, length, row, line, label);
     this.referenceState = -1;
+    let calibrated = false;
     for (let s = 0; s < this.states.length; s++) {
       const state = this.states[s];
       const kind = this.castAndClassify(state, values, length);
@@ -182,7 +192,13 @@ export class Analysis {
         if (this.reference.argmax === y) figures.correctRows++;
       }
       this.accumulate(state, state.kernel.outputs, state.kernel.flags, length, row, line, label, y);
+      if (s === this.float64State && this.calibration !== null) {
+        // While the reference holds the float64 row (the input itself): no second computation.
+        this.calibration.addRow(values, length, this.reference, target, row, line, label);
+        calibrated = true;
+      }
     }
+    if (!calibrated && this.calibration !== null) this.calibration.addRow(values, length, null, target, row, line, label);
   }
 
   /**
@@ -229,6 +245,7 @@ export class Analysis {
   summary(): AnalysisSummary {
     return {
       input: structuredClone(this.shape),
+      ...(this.calibration === null ? {} : { calibration: this.calibration.summary() }),
       inputs: this.states.map((state) => structuredClone(state.figures)),
       results: this.states.flatMap((state) =>
         state.results.flatMap((result, id) => {

@@ -58,9 +58,9 @@ export class ExactSum {
     return high;
   }
 
-  /** The partials (non-overlapping, increasing magnitude): the exact sum, to keep or to merge. */
+  /** The exact sum as canonical partials (canonicalPartials), to keep or to merge. */
   partialList(): number[] {
-    return Array.from(this.partials.subarray(0, this.count));
+    return canonicalPartials(this.partials.subarray(0, this.count));
   }
 
   /** Adds an exact sum given as partials (partialList of another ExactSum). */
@@ -103,4 +103,23 @@ export function sumDeviationUpperBound(values: Float64Array, length: number): nu
   const offset = sum - 1; // exact for sum in [0.5, 2] (Sterbenz), else within u |sum - 1|
   const deviation = Math.abs(offset + errors);
   return (deviation + compensation + Math.abs(offset) * U) * (1 + 4 * U) + Number.MIN_VALUE;
+}
+
+/**
+ * One list of partials for each exact sum: the greedy expansion v_1 = round(S), v_2 =
+ * round(S - v_1), ... (smallest first), each step exact. The partials ExactSum keeps depend on
+ * the order of the additions, so the summaries of two splits of the same rows would hold equal
+ * sums in unequal lists; this form makes equal sums equal data. At most about 40 partials (each
+ * is below half an ulp of the one before, within float64's exponent range).
+ */
+export function canonicalPartials(partials: ArrayLike<number>): number[] {
+  const sum = new ExactSum();
+  sum.reset(0);
+  for (let i = 0; i < partials.length; i++) sum.add(partials[i]);
+  const out: number[] = [];
+  for (let value = sum.value(); value !== 0; value = sum.value()) {
+    out.push(value);
+    sum.add(-value);
+  }
+  return out.reverse();
 }

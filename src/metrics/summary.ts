@@ -3,6 +3,7 @@ import type { FlagName } from '../algorithms/flags.js';
 import type { Dtype } from '../formats/index.js';
 import { HISTOGRAM_SIZE, mergeQuanta, type QuantaSum } from './bits-of-error.js';
 import { ExactSum } from './exact-sum.js';
+import { mergeCalibrationSummary, type CalibrationSummary } from './calibration.js';
 
 /**
  * The figures of SPEC section 6, as mergeable accumulators: counts add, maxima take the max
@@ -171,6 +172,8 @@ export interface InputShape {
 
 export interface AnalysisSummary {
   input: InputShape;
+  /** Over-confidence and calibration (K logits per row; absent for binary logits). */
+  calibration?: CalibrationSummary;
   inputs: InputFigures[];
   results: ResultSummary[];
 }
@@ -315,6 +318,7 @@ export function mergeInputShape(into: InputShape, other: InputShape): void {
 /** Merges two summaries of consecutive or interleaved parts of one input (same selection). */
 export function mergeAnalysisSummary(into: AnalysisSummary, other: AnalysisSummary): void {
   mergeInputShape(into.input, other.input);
+  if (into.calibration && other.calibration) mergeCalibrationSummary(into.calibration, other.calibration);
   into.inputs.forEach((figures, i) => mergeInputFigures(figures, other.inputs[i]));
   into.results.forEach((result, i) => mergeResultSummary(result, other.results[i]));
 }

@@ -32,8 +32,9 @@ export function inputLines(input: InputReport): string[] {
   } else {
     lines.push('no finite logits');
   }
+  lines.push(...calibrationLines(input));
   const labelled = input.dtypes.find((d) => d.labelledRows > 0 || d.ignoredRows > 0);
-  if (labelled) {
+  if (labelled && !input.calibration?.labels) {
     const ignored = labelled.ignoredRows > 0 ? `, ${plural(labelled.ignoredRows, 'row')} with the ignore index (left out)` : '';
     const accuracy = labelled.labelledRows > 0 ? `; accuracy ${((100 * labelled.correctRows) / labelled.labelledRows).toFixed(2)}% (exact argmax = label, ${labelled.dtype})` : '';
     lines.push(`labels: ${plural(labelled.labelledRows, 'labelled row')}${ignored}${accuracy}`);
@@ -69,4 +70,47 @@ export function checkLines(outcome: CheckOutcome, limit = 10): string[] {
   });
   if (outcome.failures.length > limit) shown.push(`... and ${outcome.failures.length - limit} more`);
   return shown;
+}
+
+/** A probability near 1 with the digits that matter: 0.9986, 0.999993. */
+function nearOne(p: number): string {
+  if (p >= 1) return '1';
+  const digits = Math.min(12, Math.max(3, Math.ceil(-Math.log10(1 - p)) + 2));
+  return p.toFixed(digits).replace(/0+$/, '');
+}
+
+const percent = (share: number | null) => (share === null ? '-' : `${(100 * share).toFixed(1)}%`);
+
+/** Over-confidence and calibration (docs/metrics.md 5.11), when the input has them. */
+export function calibrationLines(input: InputReport): string[] {
+  const c = input.calibration;
+  if (!c || c.rows === 0) return [];
+  const lines: string[] = [];
+  const at = c.temperature === 1 ? '' : ` (at temperature ${c.temperature})`;
+  const top = c.topProbability;
+  if (top) {
+    lines.push(
+      `confidence${at}: top probability mean ${nearOne(top.mean)}, median ${nearOne(top.median.value)}, p90 ${nearOne(top.p90.value)}; ${percent(top.shareAbove099)} of rows above 0.99, ${percent(top.shareAbove0999)} above 0.999` +
+        (c.entropy ? `; entropy mean ${formatFigure(c.entropy.mean)} nats` : '') +
+        (c.margin ? `; top-2 margin median ${formatFigure(c.margin.median.value)}` : ''),
+    );
+  }
+  const saturated = c.saturation.filter((s) => s.rows > 0);
+  if (saturated.length > 0) {
+    const parts = saturated.map((s) => `${s.dtype} ${plural(s.rows, 'row')} beyond ${s.margin === null ? '-' : s.margin.toFixed(2)} nats`);
+    lines.push(`saturated (top-2 margin beyond which softmax rounds to one-hot and the top class's gradient is 0): ${parts.join(', ')}`);
+  }
+  if (c.dominance.rows > 0) {
+    const first = c.dominance.firstRows[0];
+    lines.push(
+      `one logit dominates (robust z-score > ${c.dominance.threshold}) in ${plural(c.dominance.rows, 'row')}, taking ${c.dominance.meanMass === null ? '-' : nearOne(c.dominance.meanMass)} of the mass on average${first ? `; first: ${describeRow(first)}` : ''}`,
+    );
+  }
+  const labels = c.labels;
+  if (labels && labels.labelledRows > 0) {
+    const ignored = labels.ignoredRows > 0 ? `, ${plural(labels.ignoredRows, 'row')} with the ignore index left out` : '';
+    const gap = labels.overconfidence === null ? '' : `, over-confidence ${labels.overconfidence >= 0 ? '+' : ''}${labels.overconfidence.toFixed(4)} (${labels.overconfidence > 0 ? 'over-confident' : 'under-confident'})`;
+    lines.push(`labels: ${plural(labels.labelledRows, 'labelled row')}${ignored}; accuracy ${labels.accuracy === null ? '-' : `${(100 * labels.accuracy).toFixed(2)}%`}, exact mean loss ${formatLoss(labels.meanLoss)}, Brier ${formatFigure(labels.brier)}, ECE ${formatFigure(labels.ece)} (15 bins)${gap}`);
+  }
+  return lines;
 }

@@ -11,6 +11,7 @@ import {
   type RowLabel,
   type WorstRow,
 } from '../metrics/summary.js';
+import type { CalibrationSummary } from '../metrics/calibration.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report, type ResultReport, type RowRef } from './report.js';
 
 /**
@@ -109,6 +110,7 @@ function summaryOf(input: InputReport, toGlobal: (ref: RowRef | null) => WorstRo
   });
   return {
     input: shape,
+    ...(input.calibrationState === undefined ? {} : { calibration: calibrationOf(input, toGlobal) }),
     inputs: input.dtypes.map((figures) => ({
       ...emptyInputFigures(figures.dtype),
       ...figures,
@@ -158,11 +160,19 @@ function resultSummaryOf(result: ResultReport, toGlobal: (ref: RowRef | null) =>
   };
 }
 
+/** The calibration state of an input report, its rows (kept as references in the figures) made global. */
+function calibrationOf(input: InputReport, toGlobal: (ref: RowRef | null) => WorstRow | null): CalibrationSummary {
+  const state = structuredClone(input.calibrationState!);
+  state.dominance.firstRows = (input.calibration?.dominance.firstRows ?? []).map((ref) => toGlobal(ref)!);
+  return state;
+}
+
 /** Rewrites every row reference of an input report. */
 function qualifyRows(input: InputReport, qualify: (ref: RowRef) => RowRef): void {
   const map = (ref: RowRef | null) => (ref === null ? null : qualify(ref));
   input.logits.maxRowSpreadRow = map(input.logits.maxRowSpreadRow);
   for (const figures of input.dtypes) figures.listedRows = figures.listedRows.map((listed) => ({ ...qualify(listed), kind: listed.kind }));
+  if (input.calibration) input.calibration.dominance.firstRows = input.calibration.dominance.firstRows.map(qualify);
   for (const result of input.results) {
     result.errors.worstRow = map(result.errors.worstRow);
     for (const key of Object.keys(result.firstRows)) result.firstRows[key] = map(result.firstRows[key]);

@@ -1,6 +1,7 @@
 import type { AlgorithmName, FunctionName } from '../algorithms/names.js';
 import type { Dtype } from '../formats/index.js';
 import { meanBits } from '../metrics/bits-of-error.js';
+import { calibrationFigures, type CalibrationFigures, type CalibrationSummary } from '../metrics/calibration.js';
 import { meanOfPartials, type AnalysisSummary, type InputFigures, type MaskedOutputs, type ResultSummary, type WorstRow } from '../metrics/summary.js';
 import type { CheckOutcome } from './checks.js';
 import { verdictOf, type Verdict } from './verdict.js';
@@ -89,6 +90,14 @@ export interface InputReport {
   classes: number;
   logits: { min: number | null; max: number | null; maxRowSpread: number | null; maxRowSpreadRow: RowRef | null };
   dtypes: Array<Omit<InputFigures, 'listedRows'> & { listedRows: Array<RowRef & { kind: string }> }>;
+  /** Where the labels came from, when rows have them (a column, a key, a file, a tensor). */
+  labels?: { source: string; binary: boolean; ignoreIndex?: number };
+  /**
+   * Over-confidence and calibration at the exact probabilities (docs/metrics.md 5.11; absent for
+   * binary logits), and the mergeable state they come from (for `logitcheck merge`).
+   */
+  calibration?: Omit<CalibrationFigures, 'dominance'> & { dominance: Omit<CalibrationFigures['dominance'], 'firstRows'> & { firstRows: RowRef[] } };
+  calibrationState?: CalibrationSummary;
   results: ResultReport[];
 }
 
@@ -195,7 +204,7 @@ function firstRowEntries(summary: ResultSummary): Array<[string, WorstRow[]]> {
 
 export function inputReport(
   path: string,
-  source: { format: string; storedDtype?: string; tensor?: string; shape?: number[] },
+  source: { format: string; storedDtype?: string; tensor?: string; shape?: number[]; labels?: { source: string; binary: boolean; ignoreIndex?: number } },
   summary: AnalysisSummary,
 ): InputReport {
   const ref = refMaker(source.shape);
@@ -217,6 +226,17 @@ export function inputReport(
       ...figures,
       listedRows: figures.listedRows.map((listed) => ({ ...ref(listed)!, kind: listed.kind })),
     })),
+    ...(source.labels === undefined ? {} : { labels: source.labels }),
+    ...calibrationReport(summary.calibration, ref),
     results: summary.results.map((result) => resultReport(result, ref)),
+  };
+}
+
+function calibrationReport(summary: CalibrationSummary | undefined, ref: RefMaker): Pick<InputReport, 'calibration' | 'calibrationState'> {
+  if (summary === undefined) return {};
+  const figures = calibrationFigures(summary);
+  return {
+    calibration: { ...figures, dominance: { ...figures.dominance, firstRows: figures.dominance.firstRows.map((row) => ref(row)!) } },
+    calibrationState: structuredClone(summary),
   };
 }

@@ -4,7 +4,7 @@ import { ScaledDD } from '../../reference/exp-dd.js';
 import { ldexp } from '../../reference/pow2.js';
 import type { ReferenceRow } from '../../reference/reference-row.js';
 import { noteFirstRow, type RowLabel } from '../summary.js';
-import { ECE_BINS, emptyCalibrationSummary, type CalibrationSummary } from './calibration-summary.js';
+import { canonicalizeCalibrationSummary, ECE_BINS, emptyCalibrationSummary, type CalibrationSummary } from './calibration-summary.js';
 import { DOMINANCE_THRESHOLD, robustZ, type RobustZ } from './dominance.js';
 import { addExact } from './exact-total.js';
 import { ExactRow } from './exact-row.js';
@@ -161,6 +161,7 @@ export class CalibrationAccumulator {
     copy.top.oneMinus = this.topHistogram.toHistogram();
     copy.entropy.histogram = this.entropyHistogram.toHistogram();
     copy.margin.histogram = this.marginHistogram.toHistogram();
+    canonicalizeCalibrationSummary(copy);
     return copy;
   }
 }

@@ -1,6 +1,6 @@
 import type { Dtype } from '../../formats/index.js';
 import { FIRST_ROWS_LIMIT, type WorstRow } from '../summary.js';
-import { mergeExact, type ExactTotal } from './exact-total.js';
+import { canonicalTotal, mergeExact, type ExactTotal } from './exact-total.js';
 import { emptyLogHistogram, mergeLogHistogram, type LogHistogram } from './log-histogram.js';
 
 /** ECE bins: Guo et al. (2017) use 15 equal-width bins of the confidence. */
@@ -131,4 +131,10 @@ export function mergeCalibrationSummary(into: CalibrationSummary, other: Calibra
     bin.correct += b.bins[i].correct;
     mergeExact(bin.confidenceSum, b.bins[i].confidenceSum);
   });
+}
+
+/** Every exact total of a summary in canonical form (canonicalTotal), so that equal sums are equal data. */
+export function canonicalizeCalibrationSummary(summary: CalibrationSummary): void {
+  for (const total of [summary.top.sum, summary.entropy.sum, summary.margin.sum, summary.dominance.massSum, summary.labels.lossSum, summary.labels.brierSum]) canonicalTotal(total);
+  for (const bin of summary.labels.bins) canonicalTotal(bin.confidenceSum);
 }

@@ -1,4 +1,4 @@
-import { ExactSum } from '../exact-sum.js';
+import { canonicalPartials, ExactSum } from '../exact-sum.js';
 
 /**
  * An exact sum of float64 values kept as plain data, so that it survives structuredClone and
@@ -30,9 +30,17 @@ export function addExact(total: ExactTotal, value: number): void {
   total.push(x);
 }
 
-/** Adds every partial of `other` into `into`: the exact sum of both. */
+/** Adds every partial of `other` into `into`: the exact sum of both, in canonical form. */
 export function mergeExact(into: ExactTotal, other: ExactTotal): void {
   for (const partial of other) addExact(into, partial);
+  canonicalTotal(into);
+}
+
+/** Rewrites a total in place into its one canonical list of partials (canonicalPartials): equal sums, equal data. */
+export function canonicalTotal(total: ExactTotal): void {
+  const canonical = canonicalPartials(total);
+  total.length = 0;
+  total.push(...canonical);
 }
 
 const rounding = new ExactSum();
