@@ -144,8 +144,15 @@ export class ReferenceRow {
     tExp2: this.softmaxExp2,
   };
 
-  /** Computes everything for x[0..length). */
-  compute(x: Float64Array, length: number): void {
+  /** The low word of the maximum, for rows given as double-doubles (compute's xLo); 0 otherwise. */
+  private mLo = 0;
+
+  /**
+   * Computes everything for x[0..length), or, with xLo, for the double-double row x_j + xLo_j
+   * (|xLo_j| at most half an ulp of x_j): the exactly divided logits x / T of --temperature,
+   * which no double holds.
+   */
+  compute(x: Float64Array, length: number, xLo?: Float64Array): void {
     if (!Number.isInteger(length) || length < 1 || length > x.length) {
       throw new RangeError(`ReferenceRow.compute: length ${length} for an array of ${x.length}`);
     }
@@ -157,17 +164,20 @@ export class ReferenceRow {
     this.length = length;
 
     let m = -Infinity;
+    let mLo = 0;
     let argmax = -1;
     let hasNaN = false;
     for (let j = 0; j < length; j++) {
       const v = x[j];
-      if (v > m) {
+      if (v > m || (xLo !== undefined && v === m && xLo[j] > mLo && argmax >= 0)) {
         m = v;
+        mLo = xLo === undefined ? 0 : xLo[j];
         argmax = j;
       } else if (v !== v) {
         hasNaN = true;
       }
     }
+    this.mLo = m - m === 0 ? mLo : 0;
     if (hasNaN) return this.special('nan');
     if (m === Infinity) return this.special('posInf');
     if (argmax < 0) return this.special('masked');
@@ -196,16 +206,25 @@ export class ReferenceRow {
         continue;
       }
       const mVirtual = d - v;
-      const dError = (v - (d - mVirtual)) + (-m - mVirtual);
-      dHi[j] = d;
-      dLo[j] = dError;
+      let dError = (v - (d - mVirtual)) + (-m - mVirtual);
+      if (xLo !== undefined) {
+        // (x_j - m) + (xLo_j - mLo), renormalized: the low words may exceed d's last bit (d = 0
+        // between two logits whose high words tie).
+        twoSum(holder, d, dError + (xLo[j] - mLo));
+        dHi[j] = holder.hi;
+        dLo[j] = holder.lo;
+        dError = holder.lo;
+      } else {
+        dHi[j] = d;
+        dLo[j] = dError;
+      }
       if (j === argmax) {
         tHi[j] = 1;
         tLo[j] = 0;
         tExp2[j] = 0;
         continue;
       }
-      expDD(term, d, dError);
+      expDD(term, dHi[j], dError);
       const exponent = term.exp2;
       tHi[j] = term.hi;
       tLo[j] = term.lo;
@@ -379,10 +398,11 @@ export class ReferenceRow {
 
   /** LSE = m + L, L = (lHi + lLo) * 2^lExp2 >= 0 (step 4), into lseHi, lseLo, lseExp2. */
   private logSumExp(m: number, argmax: number, length: number, lHi: number, lLo: number, lExp2: number): void {
+    const mLo = this.mLo;
     if (lExp2 === 0) {
       twoSum(holder, m, lHi);
       const head = holder.hi;
-      twoSum(holder, head, holder.lo + lLo);
+      twoSum(holder, head, holder.lo + lLo + mLo);
       const lseHi = holder.hi;
       this.lseHi = lseHi;
       this.lseLo = holder.lo;
@@ -403,7 +423,7 @@ export class ReferenceRow {
       // 2^-1074) is good enough beside m.
       twoSum(holder, m, ldexp(lHi, lExp2));
       this.lseHi = holder.hi;
-      this.lseLo = holder.lo;
+      this.lseLo = holder.lo + mLo;
       this.lseExp2 = 0;
       return;
     }
@@ -412,13 +432,14 @@ export class ReferenceRow {
 
   /** m + L for |m| and L below 2^-900 (L > 0), formed scaled by 2^SMALL_LSE_SCALE. */
   private smallLogSumExp(m: number, argmax: number, length: number, lHi: number, lLo: number, lExp2: number): void {
-    if (m === 0) {
+    const mLo = this.mLo;
+    if (m === 0 && mLo === 0) {
       this.setLse(lHi, lLo, lExp2);
       return;
     }
     const shift = lExp2 + SMALL_LSE_SCALE;
     const scaledHi = ldexp(lHi, shift);
-    ddAdd(holder, ldexp(m, SMALL_LSE_SCALE), 0, scaledHi, ldexp(lLo, shift));
+    ddAdd(holder, ldexp(m, SMALL_LSE_SCALE), ldexp(mLo, SMALL_LSE_SCALE), scaledHi, ldexp(lLo, shift));
     if (m < 0) {
       const lError = L_ERROR * scaledHi;
       if (lError > LSE_TARGET * Math.abs(holder.hi)) {
@@ -435,6 +456,14 @@ export class ReferenceRow {
     input.argmax = argmax;
     input.length = length;
     preciseLogSumExp(scaledHolder, input, magnitudeLog2);
+    if (this.mLo !== 0) {
+      // m's low word (a double-double row), added after: LSE = (m + L) + mLo. The fixed-point
+      // sum took m's high word only; the addition keeps 2^-106 |m| absolute accuracy, which
+      // is 2^-100 relative unless LSE cancels to below 2^-6 |m| (docs/metrics.md, temperature).
+      ddAdd(holder, ldexp(scaledHolder.hi, scaledHolder.exp2), ldexp(scaledHolder.lo, scaledHolder.exp2), this.mLo, 0);
+      this.setLse(holder.hi, holder.lo, 0);
+      return;
+    }
     this.setLse(scaledHolder.hi, scaledHolder.lo, scaledHolder.exp2);
   }
 
