@@ -257,7 +257,7 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
       .argument('[FILE]', 'input file; - or nothing (with data piped in) for stdin')
       .requiredOption('-f, --function <name>', 'softmax, log-softmax or logsumexp; with labels cross-entropy or gradient; one logit per row sigmoid, log-sigmoid or bce')
       .requiredOption('-d, --dtype <name>', 'float64, float32, float16 or bfloat16 (f64, f32, f16, bf16)')
-      .option('-a, --algorithm <name>', `one of ${ALGORITHMS.join(', ')} that computes the function (default: max-shift; for sigmoid stable, log-sigmoid softplus, bce with-logits)`)
+      .option('-a, --algorithm <name>', 'the algorithm (default: max-shift; sigmoid: stable, log-sigmoid: softplus, bce: with-logits); one that does not compute the function lists those that do')
       .option('--format <format>', 'csv, json, jsonl or npy (default: npy for an -o FILE.npy, else csv)')
       .option('-o, --output <file>', 'write to a file instead of stdout (a regular file complete or not at all; a pipe or device in place)'),
   )

@@ -194,6 +194,12 @@ describe('compute: -o FILE.npy shapes', () => {
 });
 
 describe('compute in a pipe', () => {
+  test('--help names the new functions, the ignored rows and a pipe of per-row losses', async () => {
+    const { status, stdout } = await runCli(['compute', '--help']);
+    expect(status).toBe(0);
+    for (const text of ['cross-entropy', 'gradient', 'sigmoid', 'log-sigmoid', 'bce', 'ignore-index', '-f cross-entropy']) expect(stdout).toContain(text);
+  });
+
   test('stdin to stdout, one loss per line, JSON Lines labels by key', async () => {
     // [0, 0] at either label: max-shift d = [0, 0], loss = -(0 - log(1 + 1)) = ln 2, correctly rounded by Math.log.
     const jsonl = '{"logits": [0, 0], "label": 0}\n{"logits": [0, 0], "label": 1}\n';
