@@ -9,8 +9,8 @@ import type { Format } from '../formats/index.js';
  * those of one logit), so the values are exactly those the analysis measures.
  *
  * Rows whose label is the ignore index get a loss of 0 and a gradient of zeros, as PyTorch's
- * F.cross_entropy(..., reduction='none') writes them (and backward gives those rows): a
- * loss-weighted sum over the output is then the same as PyTorch's. Nothing is computed for them.
+ * F.cross_entropy(..., reduction='none') writes them (and its backward gives those rows): the
+ * sum of the output is then PyTorch's reduction='sum'. Nothing is computed for them.
  */
 export class RowValues {
   /** Whether the function gives one value per row (else one per logit). */
