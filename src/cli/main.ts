@@ -51,16 +51,24 @@ Examples:
 Exit status: 0 no check failed, 1 a check failed, 2 usage, input or output error.`;
 
 const COMPUTE_HELP = `
-Writes the values one algorithm computes in one dtype, one output row per input row (one value
-per row for logsumexp). Each value is the shortest decimal that reads back to exactly the
-computed value in that dtype; non-finite values are nan, inf, -inf (CSV) so numpy.loadtxt reads
-them. Streams.
+Writes the values one algorithm computes in one dtype, one output row per input row: one value
+per row for logsumexp, cross-entropy (the loss at the row's label), sigmoid, log-sigmoid and bce;
+K values for softmax, log-softmax and gradient (softmax minus the one-hot label). Each value is
+the shortest decimal that reads back to exactly the computed value in that dtype; non-finite
+values are nan, inf, -inf (CSV) so numpy.loadtxt reads them. Streams.
+
+cross-entropy and gradient need a class index per row, bce a target in [0, 1] (see --labels).
+A row whose label is the --ignore-index gets a loss of 0 and a gradient of zeros, as PyTorch's
+cross_entropy(..., reduction='none') gives it. sigmoid, log-sigmoid and bce take one logit per
+row; the target is rounded to the dtype too, as a tensor of that dtype holds it.
 
 Examples:
   At a shell:   logitcheck compute logits.csv --function softmax --dtype f16
   In a pipe:    logitcheck compute logits.csv -f log-softmax -d bf16 -a log1p | head -3
+                logitcheck compute val.csv --labels label -f cross-entropy -d bf16 -a naive | sort -g | tail -3
   In a script:  logitcheck compute logits.csv -f logsumexp -d f32 --format jsonl > lse.jsonl
                 logitcheck compute logits.csv -f softmax -d f16 -o probs.npy   # numpy.load('probs.npy')
+                logitcheck compute val.npz --tensor logits --labels-tensor labels -f gradient -d f16 -o grad.npy
 
 bfloat16 values go to .npy as float32 (numpy has no bfloat16; float32 holds each exactly).`;
 
@@ -247,9 +255,9 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
       .command('compute')
       .description('write the values one algorithm computes in one dtype (for pipes)')
       .argument('[FILE]', 'input file; - or nothing (with data piped in) for stdin')
-      .requiredOption('-f, --function <name>', 'softmax, log-softmax or logsumexp')
+      .requiredOption('-f, --function <name>', 'softmax, log-softmax or logsumexp; with labels cross-entropy or gradient; one logit per row sigmoid, log-sigmoid or bce')
       .requiredOption('-d, --dtype <name>', 'float64, float32, float16 or bfloat16 (f64, f32, f16, bf16)')
-      .option('-a, --algorithm <name>', 'naive, max-shift, log-of-softmax, online, log1p or exp-lse', 'max-shift')
+      .option('-a, --algorithm <name>', 'the algorithm (default: max-shift; sigmoid: stable, log-sigmoid: softplus, bce: with-logits); one that does not compute the function lists those that do')
       .option('--format <format>', 'csv, json, jsonl or npy (default: npy for an -o FILE.npy, else csv)')
       .option('-o, --output <file>', 'write to a file instead of stdout (a regular file complete or not at all; a pipe or device in place)'),
   )
@@ -258,7 +266,7 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
       const dtype = findDtype(flags.dtype!);
       if (!dtype) throw new UsageError(`--dtype: unknown dtype '${flags.dtype}'; use float64, float32, float16 or bfloat16`);
       const [fn] = parseFunctions(oneName(flags.function!, '--function'));
-      const [algorithm] = parseAlgorithms(oneName(flags.algorithm!, '--algorithm'));
+      const algorithm = flags.algorithm === undefined ? undefined : parseAlgorithms(oneName(flags.algorithm, '--algorithm'))[0];
       setStatus(
         await compute(
           {
