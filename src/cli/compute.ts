@@ -1,4 +1,4 @@
-import { isBinary, needsTarget, RESULT_KINDS, resultKind, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
+import { RESULT_KINDS, resultKind, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
 import { UsageError } from '../errors.js';
 import { FORMATS, type Dtype } from '../formats/index.js';
 import type { LogitRow, ReadOptions } from '../input/row.js';
@@ -90,8 +90,5 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
  */
 function checkApplies(fn: FunctionName, first: LogitRow, binaryFlag: boolean, name: string): void {
   const classes = first.values.length;
-  functionsFor({ classes, labelled: first.target !== undefined, binary: binaryFlag }, [fn]);
-  if (needsTarget(fn) && !isBinary(fn) && classes === 1) {
-    throw new UsageError(`--function ${fn} takes a class index per row, but ${name} has one logit per row, whose labels are binary targets in [0, 1]: use --function bce`);
-  }
+  functionsFor({ classes, labelled: first.target !== undefined, binary: binaryFlag }, [fn], name);
 }

@@ -50,7 +50,7 @@ export interface InputKind {
  * with cross-entropy and its gradient when rows have labels; sigmoid and log-sigmoid (and bce
  * with targets) for one logit per row.
  */
-export function functionsFor(kind: InputKind, given: readonly FunctionName[] | undefined): FunctionName[] {
+export function functionsFor(kind: InputKind, given: readonly FunctionName[] | undefined, name = 'this input'): FunctionName[] {
   const binary = kind.binary || kind.classes === 1;
   if (given === undefined) {
     if (binary) return BINARY_FUNCTIONS.filter((fn) => kind.labelled || !needsTarget(fn));
@@ -59,6 +59,11 @@ export function functionsFor(kind: InputKind, given: readonly FunctionName[] | u
   const missing = given.filter((fn) => needsTarget(fn) && !kind.labelled);
   if (missing.length > 0) {
     throw new UsageError(`--function ${missing.join(',')} needs a label per row: give --labels COLUMN|FILE (CSV), --label-key (JSON) or --labels-tensor (tensors)`);
+  }
+  const classLabelled = given.filter((fn) => needsTarget(fn) && !isBinary(fn));
+  if (kind.classes === 1 && classLabelled.length > 0) {
+    // One logit per row: its labels are read as binary targets in [0, 1], not class indices.
+    throw new UsageError(`--function ${classLabelled[0]} takes a class index per row, but ${name} has one logit per row, whose labels are binary targets in [0, 1]: use --function bce`);
   }
   const binaryGiven = given.filter(isBinary);
   const others = given.filter((fn) => !isBinary(fn));
