@@ -142,7 +142,7 @@ describe('compute: the function against the input (usage errors, exit 2, nothing
       'cross-entropy on K = 1 with --binary',
       ['-f', 'cross-entropy', '-d', 'f32', '--binary', '--labels', 'y'],
       'x,y\n1,0\n',
-      'logitcheck: one logit per row (binary): the functions are sigmoid, log-sigmoid, bce; --function cross-entropy does not apply',
+      'logitcheck: --function cross-entropy takes a class index per row, but <stdin> has one logit per row, whose labels are binary targets in [0, 1]: use --function bce',
     ],
     [
       'gradient on K = 1 (its labels are binary targets)',
