@@ -3,7 +3,8 @@ import { BINARY_RESULT_COUNT, BinaryKernel } from '../algorithms/binary-kernel.j
 import { BinaryExactValues, binaryExact } from '../reference/binary-exact.js';
 import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { isBinary, isScalar, needsTarget, R, RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
-import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
+import { FORMATS, roundDoubleDouble, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
+import { DD, twoProd as twoProduct } from '../reference/double-double.js';
 import { ReferenceRow } from '../reference/index.js';
 import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
 import { ExactSum, sumDeviationUpperBound } from './exact-sum.js';
@@ -42,6 +43,13 @@ interface DtypeState {
   binaryOutputs: Float64Array[];
   binaryFlags: Int32Array;
   cast: Float64Array;
+  /**
+   * --temperature: the cast row divided by T exactly, as double-doubles (the exact values are
+   * taken there), while `cast` becomes that quotient rounded once to the format (the kernels'
+   * input, as a framework's logits / T in that dtype).
+   */
+  quotientHi: Float64Array;
+  quotientLo: Float64Array;
   figures: InputFigures;
   /** By result id; null when not selected. */
   results: Array<ResultSummary | null>;
@@ -96,6 +104,8 @@ export class Analysis {
   private readonly wantCrossEntropy: boolean;
   private readonly wantGradient: boolean;
   private readonly ignoreIndex: number | undefined;
+  /** --temperature: logits divided by it in the dtype, exact values at the exact quotients; 1 for none. */
+  private readonly temperature: number;
   /** Over-confidence and calibration of the input's exact probabilities (K logits per row only). */
   private readonly calibration: CalibrationAccumulator | null;
   /** The state of float64, whose cast row is the input row itself, or -1. */
@@ -122,10 +132,13 @@ export class Analysis {
     this.wantCrossEntropy = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'cross-entropy');
     this.wantGradient = RESULT_KINDS.some((k) => selected[k.id] && k.function === 'gradient');
     this.ignoreIndex = selection.ignoreIndex;
+    this.temperature = selection.temperature ?? 1;
+    if (!(this.temperature > 0 && this.temperature < Infinity)) throw new RangeError(`Analysis: temperature ${this.temperature}, needs a positive finite number`);
     this.binaryMode = RESULT_KINDS.some((k) => selected[k.id] && isBinary(k.function));
     if (this.binaryMode && RESULT_KINDS.some((k) => selected[k.id] && !isBinary(k.function))) {
       throw new RangeError('Analysis: binary functions (sigmoid, log-sigmoid, bce) and functions of K logits cannot be selected together');
     }
+    if (this.binaryMode && this.temperature !== 1) throw new RangeError('Analysis: a temperature applies to K logits per row, not to binary logits');
     this.calibration = this.binaryMode ? null : new CalibrationAccumulator({ dtypes: selection.dtypes, temperature: selection.temperature, ignoreIndex: selection.ignoreIndex });
     this.float64State = selection.dtypes.indexOf('float64');
     this.twinCandidates = RESULT_KINDS.map((kind) => RESULT_KINDS.filter((other) => other.id < kind.id && selected[other.id] && other.function === kind.function).map((other) => other.id));
@@ -138,6 +151,8 @@ export class Analysis {
         binaryOutputs: RESULT_KINDS.map(() => new Float64Array(1)),
         binaryFlags: new Int32Array(RESULT_COUNT),
         cast: new Float64Array(0),
+        quotientHi: new Float64Array(0),
+        quotientLo: new Float64Array(0),
         figures: emptyInputFigures(dtype),
         results: RESULT_KINDS.map((kind) => (selected[kind.id] ? emptyResultSummary(kind.function, dtype, kind.algorithm) : null)),
         lossSums: RESULT_KINDS.map((kind) => (selected[kind.id] && kind.function === 'cross-entropy' ? { computed: zeroSum(), exact: zeroSum() } : null)),
@@ -158,7 +173,7 @@ export class Analysis {
     let calibrated = false;
     for (let s = 0; s < this.states.length; s++) {
       const state = this.states[s];
-      const kind = this.castAndClassify(state, values, length);
+      const kind = this.temperature === 1 ? this.castAndClassify(state, values, length) : this.castDivideAndClassify(state, values, length);
       const figures = state.figures;
       if (kind === 'nan' || kind === 'posInf') {
         if (kind === 'nan') figures.nanRows++;
@@ -288,6 +303,44 @@ export class Analysis {
     if (figures.listedRows.length < LISTED_ROWS_LIMIT) figures.listedRows.push({ ...rowAt(row, line, label), kind });
   }
 
+  /**
+   * --temperature T: the cast row c (castAndClassify), then c / T exactly as a double-double
+   * (quotientHi + quotientLo, both exact parts of the quotient to 2^-106) and, for the kernels,
+   * that quotient rounded once to the format. A quotient that overflows the format counts as a
+   * cast overflow. The row is classified on the kernels' input.
+   */
+  private castDivideAndClassify(state: DtypeState, values: Float64Array, length: number): RowKindName {
+    this.castAndClassify(state, values, length);
+    const format = state.format;
+    const figures = state.figures;
+    const temperature = this.temperature;
+    const { cast, quotientHi, quotientLo } = state;
+    let hasNaN = false;
+    let hasPosInf = false;
+    let allNegInf = true;
+    for (let j = 0; j < length; j++) {
+      const c = cast[j];
+      const hi = c / temperature;
+      let lo = 0;
+      if (hi - hi === 0 && hi !== 0) {
+        // c - hi T exactly (hi T = p + e, Dekker), over T: the quotient's rest, rounded once.
+        twoProduct(holder, hi, temperature);
+        lo = (c - holder.hi - holder.lo) / temperature;
+      }
+      quotientHi[j] = hi;
+      quotientLo[j] = lo;
+      const z = format.dtype === 'float64' ? hi : roundDoubleDouble(format, hi, lo);
+      if (z - z !== 0 && c - c === 0) figures.castOverflow++;
+      cast[j] = z;
+      if (z !== z) hasNaN = true;
+      else if (z === Infinity) hasPosInf = true;
+      if (z !== -Infinity) allNegInf = false;
+    }
+    if (hasNaN) return 'nan';
+    if (hasPosInf) return 'posInf';
+    return allNegInf ? 'masked' : 'ordinary';
+  }
+
   private castAndClassify(state: DtypeState, values: Float64Array, length: number): RowKindName {
     const format = state.format;
     const cast = state.cast;
@@ -317,8 +370,10 @@ export class Analysis {
     const state = this.states[s];
     const reference = this.reference;
     const held = this.referenceState;
-    if (held < 0 || !sameRow(this.states[held].cast, state.cast, length)) {
-      reference.compute(state.cast, length);
+    const divided = this.temperature !== 1;
+    if (held < 0 || !sameRow(this.states[held].cast, state.cast, length) || (divided && !sameRow(this.states[held].quotientLo, state.quotientLo, length))) {
+      if (divided) reference.compute(state.quotientHi, length, state.quotientLo);
+      else reference.compute(state.cast, length);
       this.referenceState = s;
     }
     const format = state.format;
@@ -484,7 +539,13 @@ export class Analysis {
   private ensureCapacity(length: number): void {
     if (length <= this.capacity) return;
     this.capacity = length;
-    for (const state of this.states) state.cast = new Float64Array(length);
+    for (const state of this.states) {
+      state.cast = new Float64Array(length);
+      if (this.temperature !== 1) {
+        state.quotientHi = new Float64Array(length);
+        state.quotientLo = new Float64Array(length);
+      }
+    }
     this.softmax = exactValues(length, false);
     this.logSoftmax = exactValues(length, false);
     this.gradient = exactValues(this.wantGradient ? length : 0, true);
@@ -507,6 +568,8 @@ function zeroSum(): ExactSum {
   sum.reset(0);
   return sum;
 }
+
+const holder = new DD();
 
 /** FLAG_BITS in FLAG_NAMES order, read by index in the per-result loop. */
 const FLAG_BIT_LIST: readonly number[] = FLAG_NAMES.map((name) => FLAG_BITS[name]);
