@@ -1,6 +1,8 @@
 import type { LogitRow, ReadOptions } from '../input/row.js';
 import type { AnalysisSelection } from '../metrics/analysis.js';
 import type { InputKind } from './options.js';
+import { UsageError } from '../errors.js';
+import { fitTemperature, type TemperatureFit } from '../metrics/calibration.js';
 import { analyzeBatches } from './parallel-analysis.js';
 import { runChecks, type CheckSpec } from '../report/checks.js';
 import { inputReport, REPORT_SCHEMA, type InputReport, type Report } from '../report/report.js';
@@ -18,6 +20,10 @@ export interface AnalyzeRequest {
   selectionFor: (kind: InputKind) => AnalysisSelection;
   /** --binary. */
   binary?: boolean;
+  /** --temperature: logits divided by it in each dtype; the calibration figures at it too. */
+  temperature?: number;
+  /** --fit-temperature: the temperature that minimises the exact mean loss, with the ECE before and after. */
+  fitTemperature?: boolean;
   functions: Report['selection']['functions'];
   algorithms: Report['selection']['algorithms'];
   read: ReadOptions;
@@ -42,6 +48,36 @@ export async function peekFirstBatch(stream: AsyncIterable<LogitRow[]>): Promise
   return { first: head.done ? undefined : head.value[0], batches: batches() };
 }
 
+/** A labelled row kept for --fit-temperature. */
+interface KeptRow {
+  values: Float64Array;
+  target: number;
+}
+
+/**
+ * The stream, with every labelled row kept on the side for --fit-temperature: the fit evaluates
+ * the exact loss over all rows at each of its ~50 temperatures, so it needs them again (8 bytes
+ * a logit; docs/metrics.md 5.11).
+ */
+async function* keepRows(batches: AsyncIterable<LogitRow[]>, kept: KeptRow[]): AsyncGenerator<LogitRow[]> {
+  for await (const batch of batches) {
+    for (const row of batch) if (row.target !== undefined) kept.push({ values: Float64Array.from(row.values), target: row.target });
+    yield batch;
+  }
+}
+
+function fitOver(kept: readonly KeptRow[], ignoreIndex: number | undefined): TemperatureFit {
+  return fitTemperature((visit) => {
+    for (const row of kept) visit(row.values, row.values.length, row.target);
+  }, ignoreIndex === undefined ? {} : { ignoreIndex });
+}
+
+function withTemperature(selection: AnalysisSelection, temperature: number | undefined, kind: InputKind, name: string): AnalysisSelection {
+  if (temperature === undefined || temperature === 1) return selection;
+  if (kind.binary || kind.classes === 1) throw new UsageError(`--temperature applies to K logits per row; ${name} has one logit per row`);
+  return { ...selection, temperature };
+}
+
 /** Reads every input, analyses it, checks, renders: the whole of `logitcheck analyze`. Returns the exit status. */
 export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<number> {
   if (request.output !== undefined) checkWritable(request.output);
@@ -54,16 +90,23 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
     // Text inputs are counted in bytes as they are read; tensors are read at offsets: rows only.
     if (progressWanted(io, request.format)) progress = new Progress(io, file === '-' ? 'stdin' : file, countsBytes ? size : undefined, countsBytes);
     let summary;
+    let fit: TemperatureFit | undefined;
     try {
       const { first, batches } = await peekFirstBatch(withNotes(rows, io));
-      const kind: InputKind = { classes: first?.values.length ?? 0, labelled: first?.target !== undefined, binary: request.binary === true };
-      const selection = request.selectionFor(kind);
+      const kind: InputKind = { classes: first?.values.length ?? 0, labelled: first?.target !== undefined, binary: request.binary === true || request.read.binary === true };
+      const selection = withTemperature(request.selectionFor(kind), request.temperature, kind, name);
       selections.push(selection);
-      summary = await analyzeBatches(batches, selection, request.jobs, (count) => progress?.rowsDone(count));
+      if (request.fitTemperature && !kind.labelled) throw new UsageError(`--fit-temperature needs a label per row; ${name} has none (--labels, --label-key or --labels-tensor)`);
+      const kept: KeptRow[] = [];
+      const source = request.fitTemperature ? keepRows(batches, kept) : batches;
+      summary = await analyzeBatches(source, selection, request.jobs, (count) => progress?.rowsDone(count));
+      if (request.fitTemperature) fit = fitOver(kept, selection.ignoreIndex);
     } finally {
       progress?.stop();
     }
-    inputs.push(inputReport(name, rows.info(), summary));
+    const report = inputReport(name, rows.info(), summary);
+    if (fit !== undefined) report.temperatureFit = fit;
+    inputs.push(report);
   }
   const checks = runChecks(request.checks, inputs);
   const report: Report = {

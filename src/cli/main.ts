@@ -20,6 +20,7 @@ import {
   parseColumns,
   parseDtypes,
   parseFailOn,
+  parseTemperature,
   parseFunctions,
   parseIgnoreIndex,
   parseLimit,
@@ -211,11 +212,13 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
         .option('-d, --dtype <list>', 'float64,float32,float16,bfloat16 (f64,f32,f16,bf16) or all', 'all')
         .option('-f, --function <list>', 'softmax,log-softmax,logsumexp; with labels cross-entropy,gradient; one logit per row sigmoid,log-sigmoid,bce; or all that apply', 'all')
         .option('-a, --algorithm <list>', `${ALGORITHMS.join(',')} or all`, 'all')
-        .option('-j, --jobs <n>', `threads for the analysis (default: this machine's ${availableParallelism()} cores)`),
+        .option('-j, --jobs <n>', `threads for the analysis (default: this machine's ${availableParallelism()} cores)`)
+        .option('--temperature <T>', 'divide the logits by T in each dtype first (as frameworks do); exact values at the exact quotients; calibration at T')
+        .option('--fit-temperature', 'with labels: the temperature that minimises the exact mean loss, with the loss and ECE before and after'),
     ),
   )
     .addHelpText('after', ANALYZE_HELP)
-    .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string; jobs?: string }, command: Command) => {
+    .action(async (files: string[], flags: ReportFlags & InputFlags & { dtype: string; function: string; algorithm: string; jobs?: string; temperature?: string; fitTemperature?: boolean }, command: Command) => {
       const jobs = parseJobs(flags.jobs, availableParallelism(), io);
       const dtypes = parseDtypes(flags.dtype);
       const functions = parseFunctions(flags.function);
@@ -232,6 +235,8 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
             read: readOptions(flags),
             ...reportOptions(flags),
             jobs,
+            temperature: parseTemperature(flags.temperature),
+            fitTemperature: flags.fitTemperature === true,
             version: VERSION,
           },
           io,

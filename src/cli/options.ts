@@ -129,3 +129,11 @@ export function parseIgnoreIndex(text: string | undefined): number | undefined {
   if (!Number.isSafeInteger(value)) throw new UsageError(`--ignore-index: expected an integer such as -100, got '${text}'`);
   return value;
 }
+
+/** --temperature: a positive finite number. */
+export function parseTemperature(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0 && value < Infinity)) throw new UsageError(`--temperature: expected a positive number, got '${text}'`);
+  return value;
+}

@@ -106,6 +106,8 @@ export function calibrationLines(input: InputReport): string[] {
       `one logit dominates (robust z-score > ${c.dominance.threshold}) in ${plural(c.dominance.rows, 'row')}, taking ${c.dominance.meanMass === null ? '-' : nearOne(c.dominance.meanMass)} of the mass on average${first ? `; first: ${describeRow(first)}` : ''}`,
     );
   }
+  const fit = input.temperatureFit;
+  if (fit) lines.push(temperatureFitLine(fit));
   const labels = c.labels;
   if (labels && labels.labelledRows > 0) {
     const ignored = labels.ignoredRows > 0 ? `, ${plural(labels.ignoredRows, 'row')} with the ignore index left out` : '';
@@ -113,4 +115,12 @@ export function calibrationLines(input: InputReport): string[] {
     lines.push(`labels: ${plural(labels.labelledRows, 'labelled row')}${ignored}; accuracy ${labels.accuracy === null ? '-' : `${(100 * labels.accuracy).toFixed(2)}%`}, exact mean loss ${formatLoss(labels.meanLoss)}, Brier ${formatFigure(labels.brier)}, ECE ${formatFigure(labels.ece)} (15 bins)${gap}`);
   }
   return lines;
+}
+
+/** --fit-temperature, in a sentence. */
+function temperatureFitLine(fit: NonNullable<InputReport['temperatureFit']>): string {
+  if (fit.status === 'no-rows') return 'temperature fit: no labelled row with two or more classes';
+  if (fit.status === 'infinite-loss') return 'temperature fit: a label sits on a -Inf logit, so the loss is +Inf at every temperature';
+  const where = fit.status === 'at-limit' ? ` (at the search limit: every label is on a largest logit, so the loss falls as T goes to 0)` : '';
+  return `temperature fit: T = ${fit.temperature.toPrecision(6)} minimises the exact mean loss${where}: loss ${formatLoss(fit.lossBefore)} -> ${formatLoss(fit.lossAfter)}, ECE ${formatFigure(fit.eceBefore)} -> ${formatFigure(fit.eceAfter)} (${plural(fit.rows, 'row')})`;
 }

@@ -1,7 +1,7 @@
 import type { AlgorithmName, FunctionName } from '../algorithms/names.js';
 import type { Dtype } from '../formats/index.js';
 import { meanBits } from '../metrics/bits-of-error.js';
-import { calibrationFigures, type CalibrationFigures, type CalibrationSummary } from '../metrics/calibration.js';
+import { calibrationFigures, type CalibrationFigures, type CalibrationSummary, type TemperatureFit } from '../metrics/calibration.js';
 import { meanOfPartials, type AnalysisSummary, type InputFigures, type MaskedOutputs, type ResultSummary, type WorstRow } from '../metrics/summary.js';
 import type { CheckOutcome } from './checks.js';
 import { verdictOf, type Verdict } from './verdict.js';
@@ -98,6 +98,8 @@ export interface InputReport {
    */
   calibration?: Omit<CalibrationFigures, 'dominance'> & { dominance: Omit<CalibrationFigures['dominance'], 'firstRows'> & { firstRows: RowRef[] } };
   calibrationState?: CalibrationSummary;
+  /** --fit-temperature: the temperature minimising the exact mean loss, with the loss and ECE before (T = 1) and after. */
+  temperatureFit?: TemperatureFit;
   results: ResultReport[];
 }
 
