@@ -19,6 +19,8 @@ export interface ComputeRequest {
   /** undefined: DEFAULT_ALGORITHM's for the function. */
   algorithm?: AlgorithmName;
   read: ReadOptions;
+  /** --temperature: the logits divided by it in the dtype first (K logits per row only). */
+  temperature?: number;
   /** undefined: npy when --output ends in .npy, else csv. */
   format?: ValuesFormat;
   output?: string;
@@ -60,7 +62,7 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
   if (request.output !== undefined) checkWritable(request.output);
   const layout = request.format ?? (request.output?.toLowerCase().endsWith('.npy') ? 'npy' : 'csv');
   const format = FORMATS[request.dtype];
-  const values = new RowValues(kind, format, request.read.ignoreIndex);
+  const values = new RowValues(kind, format, request.read.ignoreIndex, request.temperature ?? 1);
   const { name, rows } = openInput(request.file, inputSources(io), request.read);
   const sink = await openValuesSink(format, layout, values.scalar ? 'scalar' : 'vector', request.output, new Output(io.stdout, 'the values'));
   try {
@@ -68,7 +70,10 @@ export async function compute(request: ComputeRequest, io: CliIO): Promise<numbe
     for await (const batch of withNotes(rows, io)) {
       for (const row of batch) {
         // Whether the function applies is known from the first row (K, and whether rows carry labels): checked before any output.
-        if (first) checkApplies(request.function, row, request.read.binary === true, name);
+        if (first) {
+          checkApplies(request.function, row, request.read.binary === true, name);
+          if (request.temperature !== undefined && request.temperature !== 1 && values.binaryFunction) throw new UsageError(`--temperature applies to K logits per row, not to ${request.function}`);
+        }
         first = false;
         const length = row.values.length;
         await sink.row(values.run(row.values, length, row.target), values.count(length));

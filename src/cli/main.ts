@@ -264,7 +264,8 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
       .requiredOption('-d, --dtype <name>', 'float64, float32, float16 or bfloat16 (f64, f32, f16, bf16)')
       .option('-a, --algorithm <name>', 'the algorithm (default: max-shift; sigmoid: stable, log-sigmoid: softplus, bce: with-logits); one that does not compute the function lists those that do')
       .option('--format <format>', 'csv, json, jsonl or npy (default: npy for an -o FILE.npy, else csv)')
-      .option('-o, --output <file>', 'write to a file instead of stdout (a regular file complete or not at all; a pipe or device in place)'),
+      .option('-o, --output <file>', 'write to a file instead of stdout (a regular file complete or not at all; a pipe or device in place)')
+      .option('--temperature <T>', 'divide the logits by T in the dtype first, as frameworks do (K logits per row)'),
   )
     .addHelpText('after', COMPUTE_HELP)
     .action(async (file: string | undefined, flags: Record<string, string | undefined> & InputFlags) => {
@@ -279,6 +280,7 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
             function: fn,
             dtype,
             algorithm,
+            temperature: parseTemperature(flags.temperature),
             read: readOptions(flags),
             format: parseChoice(flags.format, ['csv', 'json', 'jsonl', 'npy'] as const, '--format') as ValuesFormat | undefined,
             output: flags.output,

@@ -2,6 +2,7 @@ import { BinaryKernel } from '../algorithms/binary-kernel.js';
 import { FormatKernel } from '../algorithms/kernel.js';
 import { isBinary, isScalar, needsTarget, R, RESULT_COUNT, type ResultKind } from '../algorithms/names.js';
 import type { Format } from '../formats/index.js';
+import { divideByTemperature } from '../algorithms/temperature.js';
 
 /**
  * What `compute` writes for one row: the output of one (function, algorithm) pair in one format,
@@ -15,21 +16,27 @@ import type { Format } from '../formats/index.js';
 export class RowValues {
   /** Whether the function gives one value per row (else one per logit). */
   readonly scalar: boolean;
+  /** Whether the function takes one logit per row (sigmoid, log-sigmoid, bce). */
+  readonly binaryFunction: boolean;
   private readonly needsTarget: boolean;
   private readonly kernel: FormatKernel | null;
   private readonly binary: BinaryKernel | null;
   private cast = new Float64Array(0);
   private zeros = new Float64Array(1);
   private readonly binaryOutput = new Float64Array(1);
+  private readonly quotient = { hi: 0, lo: 0 };
 
   constructor(
     private readonly kind: ResultKind,
     private readonly format: Format,
     private readonly ignoreIndex: number | undefined,
+    /** --temperature: the cast logits divided by it, the quotient rounded once to the format (1: none). */
+    private readonly temperature = 1,
   ) {
     this.scalar = isScalar(kind.function);
     this.needsTarget = needsTarget(kind.function);
     const binary = isBinary(kind.function);
+    this.binaryFunction = binary;
     this.kernel = binary ? null : new FormatKernel(format, Array.from({ length: RESULT_COUNT }, (_, id) => id === kind.id));
     this.binary = binary ? new BinaryKernel(format) : null;
   }
@@ -57,6 +64,7 @@ export class RowValues {
     if (this.cast.length < length) this.cast = new Float64Array(length);
     const cast = this.cast;
     for (let j = 0; j < length; j++) cast[j] = format.round(values[j]);
+    if (this.temperature !== 1) for (let j = 0; j < length; j++) cast[j] = divideByTemperature(format, cast[j], this.temperature, this.quotient);
     const kernel = this.kernel!;
     kernel.run(cast, length, this.needsTarget ? target! : -1);
     return kernel.outputs[this.kind.id];

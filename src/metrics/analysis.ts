@@ -3,8 +3,8 @@ import { BINARY_RESULT_COUNT, BinaryKernel } from '../algorithms/binary-kernel.j
 import { BinaryExactValues, binaryExact } from '../reference/binary-exact.js';
 import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { isBinary, isScalar, needsTarget, R, RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
-import { FORMATS, roundDoubleDouble, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
-import { DD, twoProd as twoProduct } from '../reference/double-double.js';
+import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
+import { divideByTemperature } from '../algorithms/temperature.js';
 import { ReferenceRow } from '../reference/index.js';
 import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
 import { ExactSum, sumDeviationUpperBound } from './exact-sum.js';
@@ -320,16 +320,9 @@ export class Analysis {
     let allNegInf = true;
     for (let j = 0; j < length; j++) {
       const c = cast[j];
-      const hi = c / temperature;
-      let lo = 0;
-      if (hi - hi === 0 && hi !== 0) {
-        // c - hi T exactly (hi T = p + e, Dekker), over T: the quotient's rest, rounded once.
-        twoProduct(holder, hi, temperature);
-        lo = (c - holder.hi - holder.lo) / temperature;
-      }
-      quotientHi[j] = hi;
-      quotientLo[j] = lo;
-      const z = format.dtype === 'float64' ? hi : roundDoubleDouble(format, hi, lo);
+      const z = divideByTemperature(format, c, temperature, quotient);
+      quotientHi[j] = quotient.hi;
+      quotientLo[j] = quotient.lo;
       if (z - z !== 0 && c - c === 0) figures.castOverflow++;
       cast[j] = z;
       if (z !== z) hasNaN = true;
@@ -569,7 +562,7 @@ function zeroSum(): ExactSum {
   return sum;
 }
 
-const holder = new DD();
+const quotient = { hi: 0, lo: 0 };
 
 /** FLAG_BITS in FLAG_NAMES order, read by index in the per-result loop. */
 const FLAG_BIT_LIST: readonly number[] = FLAG_NAMES.map((name) => FLAG_BITS[name]);

@@ -56,3 +56,24 @@ describe('--temperature', () => {
     expect(await fails(['analyze', '--input-format', 'csv', '-', '--temperature', '2'], '0.5\n1.5\n')).toBe('logitcheck: --temperature applies to K logits per row; <stdin> has one logit per row\n');
   });
 });
+
+describe('compute --temperature', () => {
+  test('float32 log-sum-exp max-shift of [1, 2, 3] at T = 0.7: the same value as an emulation with Math.fround', async () => {
+    // z_j = fround(c_j / 0.7); m = z_2; LSE = m + log(fround(fround(t_0 + t_1) + 1)), each rounded.
+    const f = Math.fround;
+    const z = [1, 2, 3].map((c) => f(c / 0.7));
+    const t0 = f(Math.exp(f(z[0] - z[2])));
+    const t1 = f(Math.exp(f(z[1] - z[2])));
+    const lse = f(z[2] + f(Math.log(f(f(t0 + t1) + 1))));
+    const { status, stdout } = await runCli(['compute', '-', '--input-format', 'csv', '-f', 'logsumexp', '-a', 'max-shift', '-d', 'f32', '--format', 'json', '--temperature', '0.7'], { stdin: '1,2,3\n' });
+    expect(status).toBe(0);
+    // One row of one value, written as the shortest decimal that reads back to the float32 value.
+    const rows = JSON.parse(stdout) as number[][];
+    expect(rows.length).toBe(1);
+    expect(f(rows[0][0])).toBe(lse);
+  });
+
+  test('on one logit per row it is refused', async () => {
+    expect(await fails(['compute', '-', '--input-format', 'csv', '-f', 'sigmoid', '-d', 'f32', '--temperature', '2'], '0.5\n')).toBe('logitcheck: --temperature applies to K logits per row, not to sigmoid\n');
+  });
+});
