@@ -79,6 +79,13 @@ const commands = [
     logitcheck: true,
   },
   {
+    id: 'labels',
+    label: 'logitcheck analyze, default selection with labels (CSV)',
+    command: 'node',
+    args: [...logitcheck, 'bench/out/scale.csv', '--labels', 'bench/out/scale-labels.txt', '--format', 'json'],
+    logitcheck: true,
+  },
+  {
     id: 'npy',
     label: 'logitcheck analyze, default selection (.npy)',
     command: 'node',
@@ -87,6 +94,9 @@ const commands = [
     mayBeUnsupported: true,
   },
 ];
+// BENCH_COMMANDS=default,labels runs only those (the others show as not run).
+const only = process.env.BENCH_COMMANDS?.split(',').map((id) => id.trim());
+if (only) for (const c of commands) if (!only.includes(c.id)) c.unavailable = 'not run (BENCH_COMMANDS)';
 for (const c of commands) {
   c.rowsOf ??= (report) => report.inputs?.[0]?.rows;
   c.runs = [];
@@ -169,6 +179,11 @@ const goals = [
         value: times(byId.default.best / byId.npy.best),
         pass: judge(byId.default.best / byId.npy.best, (r) => r >= 3),
       },
+  {
+    goal: 'with labels, default analyze <= 1.35x without (best wall times)',
+    value: times(byId.labels.best / byId.default.best),
+    pass: judge(byId.labels.best / byId.default.best, (r) => r <= 1.35),
+  },
   {
     goal: `every run exit 0 with a report of ${ROWS} rows`,
     value: commands.filter((c) => c.problems.length).map((c) => `${c.id}: ${c.problems.length} failed run(s), first ${c.problems[0]}`).join('; ') || 'all runs',

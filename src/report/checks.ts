@@ -3,7 +3,7 @@ import type { Dtype } from '../formats/index.js';
 import type { ResultReport, RowRef } from './report.js';
 
 /** The conditions `--fail-on` accepts, as users type them. */
-export const FAIL_ON_CONDITIONS = ['nan', 'inf', 'zero', 'factor2', 'overflow', 'underflow', 'invalid', 'divide-by-zero', 'argmax-flip', 'masked-nan', 'masked-zero', 'masked-uniform'] as const;
+export const FAIL_ON_CONDITIONS = ['nan', 'inf', 'zero', 'factor2', 'overflow', 'underflow', 'invalid', 'divide-by-zero', 'argmax-flip', 'masked-nan', 'masked-zero', 'masked-uniform', 'vanishing'] as const;
 export type FailOnCondition = (typeof FAIL_ON_CONDITIONS)[number];
 
 /** What the user asked CI to hold, over the selected dtypes, functions and algorithms. */
@@ -55,6 +55,8 @@ const CONDITION_FIGURES: Record<FailOnCondition, Figure> = {
   'masked-nan': { figure: 'masked.nan', value: (r) => r.masked.nan, row: (r) => r.firstRows.masked },
   'masked-zero': { figure: 'masked.zero', value: (r) => r.masked.zero, row: (r) => r.firstRows.masked },
   'masked-uniform': { figure: 'masked.uniformRows', value: (r) => r.masked.uniformRows, row: (r) => r.firstRows.masked },
+  // Gradient rows computed as 0 everywhere where the exact gradient is not (a step that learns nothing).
+  vanishing: { figure: 'gradient.vanishing', value: (r) => r.gradient?.vanishing ?? null, row: (r) => r.firstRows.vanishing ?? null },
 };
 
 function evaluate(check: string, limit: number, figure: Figure, inputs: Array<{ path: string; results: ResultReport[] }>): CheckOutcome {

@@ -4,6 +4,7 @@ import { Analysis } from '../../src/metrics/analysis.js';
 import { inputReport, type ResultReport } from '../../src/report/report.js';
 import type { Dtype } from '../../src/formats/index.js';
 import { findingsOf } from '../../src/report/findings.js';
+import { runChecks } from '../../src/report/checks.js';
 
 // The label figures of SPEC section 9 through Analysis and the report model, on rows whose
 // figures are derived by hand (float16: 11 bits, smallest subnormal 2^-24 = 5.96e-8).
@@ -107,6 +108,10 @@ describe('gradient', () => {
     const finding = findingsOf(report).find((f) => f.message.includes('gradients vanish'));
     // ln(63) + ln(2^12 - 1) = 4.143 + 8.318 = 12.46 nats.
     expect(finding?.message).toContain('12.5 nats in float16');
+    // --fail-on vanishing fails on it, naming the row.
+    const outcome = runChecks({ failOn: ['vanishing'] }, [report])[0];
+    expect(outcome.passed).toBe(false);
+    expect(outcome.failures.find((f) => f.algorithm === 'max-shift')).toMatchObject({ figure: 'gradient.vanishing', value: 1, row: { row: 0, line: 1 } });
   });
 
   test('float64 [0, 0], label 1: gradient [0.5, -0.5] exactly, in every algorithm', () => {
