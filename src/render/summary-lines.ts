@@ -36,7 +36,8 @@ export function inputLines(input: InputReport): string[] {
   const labelled = input.dtypes.find((d) => d.labelledRows > 0 || d.ignoredRows > 0);
   if (labelled && !input.calibration?.labels) {
     const ignored = labelled.ignoredRows > 0 ? `, ${plural(labelled.ignoredRows, 'row')} with the ignore index (left out)` : '';
-    const accuracy = labelled.labelledRows > 0 ? `; accuracy ${((100 * labelled.correctRows) / labelled.labelledRows).toFixed(2)}% (exact argmax = label, ${labelled.dtype})` : '';
+    const rule = input.labels?.binary || input.classes === 1 ? 'a logit > 0 predicts target 1, <= 0 target 0' : 'exact argmax = label';
+    const accuracy = labelled.labelledRows > 0 ? `; accuracy ${((100 * labelled.correctRows) / labelled.labelledRows).toFixed(2)}% (${rule}, ${labelled.dtype})` : '';
     lines.push(`labels: ${plural(labelled.labelledRows, 'labelled row')}${ignored}${accuracy}`);
   }
   const losses = input.results.filter((r) => r.loss && r.loss.rows > 0);

@@ -65,9 +65,12 @@ function overflowWhy(dtypes: Dtype[], input: InputReport, algorithm: string): st
  * classes, the sum of K terms near 1 ends near 2^p instead of K.
  */
 function factor2Why(dtypes: Dtype[], input: InputReport, results: ResultReport[]): string {
+  if (results[0].function === 'bce' && results[0].algorithm === 'clamped') {
+    return 'The sigmoid rounded to 0 or 1, so a log(0) was clamped to -100 (torch.nn.BCELoss): the loss becomes 100 times the target weight instead of about |x|; use BCE with logits';
+  }
   if (results[0].function === 'gradient') {
     const spacing = dtypes.map((d) => `2^-${FORMATS[d].precision} in ${d}`).join(', ');
-    return `at the label, softmax_y - 1 cancels: softmax_y is held to the spacing just below 1 (${spacing}), so a gradient smaller than that comes out 0 or a whole spacing: form 1 - softmax_y as the sum of the other probabilities, or compute in float32`;
+    return `At the label, softmax_y - 1 cancels: softmax_y is held to the spacing just below 1 (${spacing}), so a gradient smaller than that comes out 0 or a whole spacing: form 1 - softmax_y as the sum of the other probabilities, or compute in float32`;
   }
   const stalled = dtypes.filter((d) => input.classes > 2 ** FORMATS[d].precision);
   if (stalled.length === 0) return 'An intermediate lost all its accuracy: see these rows with --details or --format json';
@@ -97,10 +100,10 @@ function elementUnit(r: ResultReport): string {
 function infiniteWhy(dtypes: Dtype[], input: InputReport, algorithm: string, results: ResultReport[]): string {
   const fn = results[0].function;
   if (fn === 'cross-entropy' && (algorithm === 'naive' || algorithm === 'log-of-softmax')) {
-    return "softmax flushed the true class's probability to 0 and log(0) = -Inf: compute the loss from log-softmax (max-shift, log1p) or use a fused cross-entropy";
+    return "Softmax flushed the true class's probability to 0 and log(0) = -Inf: compute the loss from log-softmax (max-shift, log1p) or use a fused cross-entropy";
   }
-  if (fn === 'log-softmax' && algorithm === 'log-of-softmax') return 'softmax flushed a probability to 0 and log(0) = -Inf: compute log-softmax as (x - m) - log(s) (max-shift, log1p)';
-  if (fn === 'bce' && algorithm === 'naive') return 'the sigmoid rounded to 0 or 1 and log(0) = -Inf: use BCE with logits (max(x, 0) - x y + log1p(exp(-|x|)))';
+  if (fn === 'log-softmax' && algorithm === 'log-of-softmax') return 'Softmax flushed a probability to 0 and log(0) = -Inf: compute log-softmax as (x - m) - log(s) (max-shift, log1p)';
+  if (fn === 'bce' && algorithm === 'naive') return 'The sigmoid rounded to 0 or 1 and log(0) = -Inf: use BCE with logits (max(x, 0) - x y + log1p(exp(-|x|)))';
   return overflowWhy(dtypes, input, algorithm);
 }
 
@@ -116,14 +119,14 @@ export function saturationMargin(classes: number, precision: number): number {
 
 function vanishingWhy(dtypes: Dtype[], input: InputReport): string {
   const margins = dtypes.map((d) => `${saturationMargin(input.classes, FORMATS[d].precision).toFixed(1)} nats in ${d}`).join(', ');
-  return `the true class's probability rounds to 1 once its margin over every other logit exceeds ${margins} (K = ${input.classes}), and the other elements underflow to 0: compute softmax - onehot in float32 or wider, or lower the logits' scale (temperature)`;
+  return `The true class's probability rounds to 1 once its margin over every other logit exceeds ${margins} (K = ${input.classes}), and the other elements underflow to 0: compute softmax - onehot in float32 or wider, or lower the logits' scale (temperature)`;
 }
 
 function zeroWhy(dtypes: Dtype[], input: InputReport, algorithm: string, results: ResultReport[]): string {
   if (results[0].function === 'cross-entropy') {
     return algorithm === 'log1p'
-      ? 'every exp(x_j - m) of the other classes underflowed: the loss is below what the dtype holds after them'
-      : 'log(s) rounds to log(1) = 0 once the other classes add less than half an ulp of 1 to s: the loss -log p_y ~ sum of the others is lost; log1p computes log1p(s\') and keeps it';
+      ? 'Every exp(x_j - m) of the other classes underflowed: the loss is below what the dtype holds after them'
+      : 'Once the other classes add less than half an ulp of 1 to s, log(s) rounds to log(1) = 0 and the loss (about the sum of the others) is lost; log1p computes log1p(s\') and keeps it';
   }
   return '';
 }

@@ -41,7 +41,7 @@ describe('cross-entropy', () => {
     expect(maxShift.loss!.meanLoss).toBe(18);
     expect(report.dtypes[0]).toMatchObject({ labelledRows: 1, ignoredRows: 0, correctRows: 0 });
     const finding = findingsOf(report).find((f) => f.function === 'cross-entropy' && f.algorithm === 'naive' && f.message.includes('+-Inf'));
-    expect(finding?.message).toContain("softmax flushed the true class's probability to 0");
+    expect(finding?.message).toContain("Softmax flushed the true class's probability to 0");
   });
 
   test('meanLoss and exactMeanLoss over rows, the ignore index left out, accuracy from the exact argmax', () => {
