@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { FormatKernel } from '../../src/algorithms/kernel.js';
 import { BinaryKernel, BINARY_RESULTS } from '../../src/algorithms/binary-kernel.js';
 import { RESULT_KINDS, type FunctionName } from '../../src/algorithms/names.js';
+import { FLAG_BITS } from '../../src/algorithms/flags.js';
 import { DTYPES, FORMATS, type Dtype } from '../../src/formats/index.js';
 import { Analysis } from '../../src/metrics/analysis.js';
 import { inputReport } from '../../src/report/report.js';
@@ -321,4 +322,71 @@ test('the fixtures exercise every label figure the oracle checks', () => {
   // The kernels' faithful exp, log and log1p differ from the fixtures' correctly rounded ones
   // in a few float64 elements only (README of the fixtures); a count elsewhere is a change to look at.
   expect(Object.fromEntries(DTYPES.filter((d) => d !== 'float64').map((d) => [d, replaced.get(d) ?? 0]))).toEqual({ float32: 0, float16: 0, bfloat16: 0 });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Rows the fixtures do not hold
+
+describe('binary rows the label fixtures do not hold', () => {
+  test('x = -Infinity is masked (sigmoid 0, log-sigmoid -Infinity, bce not measured), NaN and +Infinity are listed, x = 0 predicts class 0', () => {
+    // Hand-derived outputs: naive sigmoid 1/(1 + exp(+Inf)) = 1/Inf = 0; stable (x < 0)
+    // exp(-Inf)/(1 + exp(-Inf)) = 0/1 = 0; log-sigmoid naive log(1/(1 + Inf)) = log(0) = -Inf,
+    // log-of-sigmoid log(0) = -Inf, softplus -Inf - log1p(exp(-Inf)) = -Inf - 0 = -Inf.
+    // x = 0, y = 1: sigmoid 1/2, log-sigmoid -ln 2, bce max(0, 0) - 0 + log(2) = ln 2; x = 0 is
+    // on class 0's side, so the row is labelled but not correct.
+    const ln2 = '0.6931471805599453094172321214581765680755';
+    // ln 2 rounded: float16 (2^-11 apart in [1/2, 1)) 2048 ln 2 = 1419.57 -> 1420/2048;
+    // bfloat16 (2^-8 apart) 256 ln 2 = 177.45 -> 177/256; float32 by Math.fround of the float64
+    // (ln 2 lies 0.03 float32 ulps from a float32 value, far from a midpoint: no double rounding).
+    const roundedLn2: Record<Dtype, number> = { float64: Math.LN2, float32: Math.fround(Math.LN2), float16: 1420 / 2048, bfloat16: 177 / 256 };
+    const rows: Array<[number, number]> = [
+      [-Infinity, 1],
+      [NaN, 0],
+      [Infinity, 0],
+      [0, 1],
+    ];
+    const inputs: LabelRowInput[] = rows.map(([x, y], row) => ({
+      ref: { row, line: row + 1, id: `x${x}` },
+      task: 'binary',
+      input: [x],
+      target: y,
+      dtypes: DTYPES.map((dtype): LabelDtypeInput => {
+        const kernel = new BinaryKernel(FORMATS[dtype]);
+        kernel.run(x, y);
+        const flagNames = (bits: number) => (['overflow', 'underflow', 'invalid', 'divideByZero'] as const).filter((name) => (bits & FLAG_BITS[name]) !== 0);
+        const results = BINARY_RESULTS_SELECTED.map((selected) => {
+          const id = BINARY_RESULTS.find((k) => k.function === selected.function && k.algorithm === selected.algorithm)!.id;
+          return { ...selected, values: [kernel.outputs[id]], flags: flagNames(kernel.flags[id]) };
+        });
+        const ordinary = x === 0;
+        return {
+          dtype,
+          cast: [x],
+          targetCast: y,
+          exact: ordinary ? { sigmoid: ['0.5'], 'log-sigmoid': [`-${ln2}`], bce: [ln2] } : undefined,
+          exactRounded: ordinary ? { sigmoid: [0.5], 'log-sigmoid': [-roundedLn2[dtype]], bce: [roundedLn2[dtype]] } : undefined,
+          results,
+        };
+      }),
+    }));
+    const measured = inputs.map(measureLabelRow);
+    expect(compare('binary special rows:', 'binary', inputs, measured, true)).toEqual([]);
+    const report = analysisReport('binary', inputs, true);
+    for (const dtype of report.dtypes) expect(dtype).toMatchObject({ nanRows: 1, posInfRows: 1, maskedRows: 1, ordinaryRows: 1, labelledRows: 1, correctRows: 0 });
+    const masked = (fn: string) => report.results.filter((r) => r.function === fn).map((r) => r.masked);
+    for (const m of masked('sigmoid')) expect(m).toMatchObject({ rows: 1, zero: 1 });
+    for (const m of masked('log-sigmoid')) expect(m).toMatchObject({ rows: 1, negInf: 1 });
+    for (const m of masked('bce')) expect(m.rows).toBe(0);
+  });
+
+  test('a target equal to the selection ignore index is a target: binary logits have no ignore index', () => {
+    // input/targets.ts: "There is no ignore index for binary targets". With ignoreIndex 1,
+    // Analysis counted a target of 1 as ignored and, in the same row, measured its bce as
+    // labelled (labelledRows 1 and ignoredRows 1 for one row). x = 2, y = 1: labelled, correct.
+    const analysis = new Analysis({ dtypes: ['float32'], results: BINARY_RESULTS_SELECTED.map((s) => ({ function: s.function, algorithm: s.algorithm as never })), ignoreIndex: 1 });
+    analysis.addRow(Float64Array.from([2]), 1, 0, 1, undefined, 1);
+    const report = inputReport('rows', { format: 'json' }, analysis.summary());
+    expect(report.dtypes[0]).toMatchObject({ ordinaryRows: 1, labelledRows: 1, ignoredRows: 0, correctRows: 1 });
+    expect(report.results.find((r) => r.function === 'bce' && r.algorithm === 'with-logits')!.rows).toBe(1);
+  });
 });
