@@ -390,3 +390,49 @@ describe('binary rows the label fixtures do not hold', () => {
     expect(report.results.find((r) => r.function === 'bce' && r.algorithm === 'with-logits')!.rows).toBe(1);
   });
 });
+
+describe("the oracle's factor-of-2 lines", () => {
+  // The fixtures never put an output within 2^-110 of a line (40 digits decide them all), so
+  // the oracle's other two steps are tried here on outputs made up to lie exactly on a line or
+  // next to one (hand-derived; float16, whose 0.5 and 1 are exact). On the line counts: the
+  // rules are c / e >= 2, c / e <= 1/2 and |c - e| >= ln 2.
+  const LN2 = '0.6931471805599453094172321214581765680755';
+  const LN2_FLOAT16 = 1420 / 2048; // 2048 ln 2 = 1419.57
+
+  function factor2Of(task: 'multiclass' | 'binary', cast: number[], target: number, fn: LabelFunction, exact: string[], rounded: number[], values: number[]) {
+    const row = measureLabelRow({
+      ref: { row: 0, line: 1 },
+      task,
+      input: cast,
+      target,
+      dtypes: [{ dtype: 'float16', cast, targetCast: task === 'binary' ? target : undefined, exact: { [fn]: exact }, exactRounded: { [fn]: rounded }, results: [{ function: fn, algorithm: 'made-up', values, flags: [] }] }],
+    });
+    return row.dtypes[0].results[0];
+  }
+
+  test('gradient of [0, 0] at label 1, exact [1/2, -1/2]: c = 1 and c = -1/4 are on the lines, c = 0.999 and -0.375 are not', () => {
+    expect(factor2Of('multiclass', [0, 0], 1, 'gradient', ['0.5', '-0.5'], [0.5, -0.5], [1, -0.25]).factor2).toBe(2);
+    // 0.9990234375 / 0.5 = 1.998; -0.375 / -0.5 = 0.75.
+    expect(factor2Of('multiclass', [0, 0], 1, 'gradient', ['0.5', '-0.5'], [0.5, -0.5], [0.9990234375, -0.375]).factor2).toBe(0);
+    // -1 / -0.5 = 2 (beyond e, of its sign); 0.25 / -0.5 = -1/2 <= 1/2 (the other sign).
+    expect(factor2Of('multiclass', [0, 0], 1, 'gradient', ['0.5', '-0.5'], [0.5, -0.5], [0.5, -1]).factor2).toBe(1);
+    expect(factor2Of('multiclass', [0, 0], 1, 'gradient', ['0.5', '-0.5'], [0.5, -0.5], [0.5, 0.25]).factor2).toBe(1);
+  });
+
+  test('gradient of [0, -Infinity] at label 1, exact [1, -1]: c = [2, -2] is twice e in both elements', () => {
+    expect(factor2Of('multiclass', [0, -Infinity], 1, 'gradient', ['1', '-1'], [1, -1], [2, -2]).factor2).toBe(2);
+  });
+
+  test('cross-entropy of [0, 0], exact ln 2: a computed 0 is exactly ln 2 away (and a lost loss)', () => {
+    const figures = factor2Of('multiclass', [0, 0], 0, 'cross-entropy', [LN2], [LN2_FLOAT16], [0]);
+    expect([figures.factor2, figures.zero]).toEqual([1, 1]);
+  });
+
+  test('binary x = 0, y = 1: sigmoid 1 and 1/4 against 1/2, log-sigmoid 0 against -ln 2, bce 0 against ln 2', () => {
+    expect(factor2Of('binary', [0], 1, 'sigmoid', ['0.5'], [0.5], [1]).factor2).toBe(1);
+    expect(factor2Of('binary', [0], 1, 'sigmoid', ['0.5'], [0.5], [0.25]).factor2).toBe(1);
+    expect(factor2Of('binary', [0], 1, 'sigmoid', ['0.5'], [0.5], [0.250244140625]).factor2).toBe(0); // 1/4 + 2^-12 (float16's spacing there): a ratio of 0.50049
+    expect(factor2Of('binary', [0], 1, 'log-sigmoid', [`-${LN2}`], [-LN2_FLOAT16], [0]).factor2).toBe(1);
+    expect(factor2Of('binary', [0], 1, 'bce', [LN2], [LN2_FLOAT16], [0]).factor2).toBe(1);
+  });
+});
