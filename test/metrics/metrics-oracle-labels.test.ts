@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { FormatKernel } from '../../src/algorithms/kernel.js';
 import { BinaryKernel, BINARY_RESULTS } from '../../src/algorithms/binary-kernel.js';
@@ -435,4 +436,22 @@ describe("the oracle's factor-of-2 lines", () => {
     expect(factor2Of('binary', [0], 1, 'log-sigmoid', [`-${LN2}`], [-LN2_FLOAT16], [0]).factor2).toBe(1);
     expect(factor2Of('binary', [0], 1, 'bce', [LN2], [LN2_FLOAT16], [0]).factor2).toBe(1);
   });
+});
+
+test('the oracles share no code with src/: neither they nor the support modules they import import from it', () => {
+  const support = new URL('../support/', import.meta.url);
+  const seen = new Set<string>();
+  const fromSrc: string[] = [];
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const text = readFileSync(new URL(name, support), 'utf8');
+    for (const [, target] of text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/gms)) {
+      if (target.includes('/src/') || target.startsWith('../')) fromSrc.push(`${name} imports ${target}`);
+      else if (target.startsWith('./')) visit(target.slice(2).replace(/\.js$/, '.ts'));
+    }
+  };
+  for (const name of readdirSync(support).filter((file) => file.startsWith('metrics-oracle'))) visit(name);
+  expect(seen.size).toBeGreaterThanOrEqual(3); // the two oracles and exact-rounding.ts
+  expect(fromSrc).toEqual([]);
 });
