@@ -58,9 +58,25 @@ export class ExactSum {
     return high;
   }
 
-  /** The partials (non-overlapping, increasing magnitude): the exact sum, to keep or to merge. */
+  /**
+   * The exact sum as non-overlapping partials of increasing magnitude, to keep or to merge: the
+   * sum rounded to float64, then what that leaves rounded, and so on. Canonical: the partials
+   * add() keeps depend on the order of the terms (the same exact sum may be kept as two or as
+   * three of them), and a report merged from shards must equal the report of the whole.
+   */
   partialList(): number[] {
-    return Array.from(this.partials.subarray(0, this.count));
+    const rest = new ExactSum();
+    rest.reset(0);
+    for (let i = 0; i < this.count; i++) rest.add(this.partials[i]);
+    const list: number[] = [];
+    // Each step leaves at most half an ulp of the last: at most about 40 steps from 2^1024 to 2^-1074.
+    for (let top = rest.value(); top !== 0; top = rest.value()) {
+      // A sum beyond float64's range (an overflowed partial) has no exact rest: kept as it is.
+      if (top - top !== 0) return Array.from(this.partials.subarray(0, this.count));
+      list.push(top);
+      rest.add(-top); // exact: the rest is kept as partials
+    }
+    return list.reverse();
   }
 
   /** Adds an exact sum given as partials (partialList of another ExactSum). */

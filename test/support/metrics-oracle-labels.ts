@@ -40,7 +40,7 @@ const HIGH = Decimal.clone({ precision: 1000 });
 export type LabelFunction = 'cross-entropy' | 'gradient' | 'sigmoid' | 'log-sigmoid' | 'bce';
 const BINARY: readonly LabelFunction[] = ['sigmoid', 'log-sigmoid', 'bce'];
 
-/** SPEC section 1: p and the least normal exponent of each dtype. */
+/** SPEC section 1: the least normal value of each dtype. */
 const MIN_NORMAL: Record<OracleDtype, number> = { float64: 2 ** -1022, float32: 2 ** -126, float16: 2 ** -14, bfloat16: 2 ** -126 };
 
 const FLAGS = ['overflow', 'underflow', 'invalid', 'divideByZero'] as const;
