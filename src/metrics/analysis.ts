@@ -183,7 +183,8 @@ export class Analysis {
       }
       let y = -1;
       if (kind === 'ordinary' && target !== undefined) {
-        if (target === this.ignoreIndex) figures.ignoredRows++;
+        // Binary targets have no ignore index (input/targets.ts): a target equal to it (1, say) is a target.
+        if (target === this.ignoreIndex && !this.binaryMode) figures.ignoredRows++;
         else y = target;
       }
       if (this.binaryMode) {

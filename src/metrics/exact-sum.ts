@@ -118,6 +118,8 @@ export function canonicalPartials(partials: ArrayLike<number>): number[] {
   for (let i = 0; i < partials.length; i++) sum.add(partials[i]);
   const out: number[] = [];
   for (let value = sum.value(); value !== 0; value = sum.value()) {
+    // A sum beyond float64's range (an overflowed partial) has no exact rest: kept as it is.
+    if (value - value !== 0) return Array.from(partials);
     out.push(value);
     sum.add(-value);
   }

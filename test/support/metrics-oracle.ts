@@ -114,7 +114,7 @@ const QUANTA_PER_BIT = 1n << 24n;
 const bitsCache = new Map<bigint, { exact: Dec; quanta: bigint }>();
 
 /** log2(1 + d) to 60 digits, and rounded to the nearest multiple of 2^-24 in those units (docs/metrics.md 5.8). */
-function bitsOfError(ulps: bigint): { exact: Dec; quanta: bigint } {
+export function bitsOfError(ulps: bigint): { exact: Dec; quanta: bigint } {
   const cached = bitsCache.get(ulps);
   if (cached !== undefined) return cached;
   const n = ulps + 1n;
@@ -156,7 +156,7 @@ function bitsOf(ulps: bigint): number {
 // Exact arithmetic helpers
 
 /** A finite float64 as a decimal: toPrecision is the correctly rounded decimal of the exact binary value. */
-function decimalOf(x: number): Dec {
+export function decimalOf(x: number): Dec {
   return new D(x.toPrecision(60));
 }
 
@@ -492,7 +492,7 @@ const HIGH = Decimal.clone({ precision: 1000 });
 const LN2_HIGH = HIGH.ln(2);
 
 /** A finite float64's exact value: integer 2^exponent = integer 5^-exponent 10^exponent below 1. */
-function exactHigh(x: number): Decimal {
+export function exactHigh(x: number): Decimal {
   const { integer, exponent } = decompose(x);
   const magnitude = exponent >= 0 ? new HIGH((integer << BigInt(exponent)).toString()) : new HIGH(`${integer * 5n ** BigInt(-exponent)}e${exponent}`);
   return x < 0 ? magnitude.neg() : magnitude;
@@ -508,7 +508,7 @@ function highPrecisionExact(cast: readonly number[], fn: OracleFunction, i: numb
   return fn === 'log-softmax' ? HIGH.ln(sum).neg() : p.plus(HIGH.ln(sum));
 }
 
-function firstMaxIndex(values: readonly number[]): number {
+export function firstMaxIndex(values: readonly number[]): number {
   let best = 0;
   values.forEach((v, i) => {
     if (v > values[best]) best = i;
