@@ -196,7 +196,7 @@ const table = [
   ['command', 'runs', 'best', 'median', 'peak RSS', 'best / anchor best'],
   ...commands.map((c) =>
     c.unavailable
-      ? [c.label, '-', 'not available yet', '', '', '']
+      ? [c.label, '-', c.unavailable.startsWith('not run') ? 'not run' : 'not available yet', '', '', '']
       : [c.label, String(c.runs.filter((r) => r.ok).length), seconds(c.best), seconds(c.median), `${c.peakRssMB.toFixed(0)} MB`, times(c.ratio)],
   ),
 ];
@@ -206,7 +206,7 @@ for (const [i, row] of table.entries()) {
   console.log(row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
-if (byId.npy.unavailable) console.log(`\n.npy input: not available yet (${byId.npy.unavailable.slice(0, 200)})`);
+if (byId.npy.unavailable && !byId.npy.unavailable.startsWith('not run')) console.log(`\n.npy input: not available yet (${byId.npy.unavailable.slice(0, 200)})`);
 console.log('\ngoals:');
 for (const g of goals) console.log(`  ${g.pass === undefined ? 'n/a ' : g.pass ? 'PASS' : 'FAIL'}  ${g.goal}: ${g.value}`);
 if (stoppedEarly) console.log(`\nstopped early: ${stoppedEarly}`);

@@ -3,7 +3,7 @@ import { BINARY_RESULT_COUNT, BinaryKernel } from '../algorithms/binary-kernel.j
 import { BinaryExactValues, binaryExact } from '../reference/binary-exact.js';
 import { FLAG_BITS, FLAG_NAMES } from '../algorithms/flags.js';
 import { isBinary, isScalar, needsTarget, R, RESULT_COUNT, RESULT_KINDS, type AlgorithmName, type FunctionName } from '../algorithms/names.js';
-import { FORMATS, roundDoubleDoubleEach, type Dtype, type Format } from '../formats/index.js';
+import { FORMATS, roundDoubleDoubleEach, roundScaledDoubleDouble, type Dtype, type Format } from '../formats/index.js';
 import { divideByTemperature } from '../algorithms/temperature.js';
 import { ReferenceRow } from '../reference/index.js';
 import { accumulateMasked, applyRow, binadeLowOf, measureRow, RowFigures, type ExactValues } from './accumulate.js';
@@ -389,7 +389,17 @@ export class Analysis {
     if (this.wantGradient) {
       const exact = this.gradient;
       gradientExact(reference, y, length, exact.hi, exact.lo, exact.exp2);
-      fillRounded(exact, format, length);
+      if (this.wantSoftmax) {
+        // Off the label the gradient is the softmax, already rounded above: copied, and only the
+        // label's element rounded (rounding every element again cost a tenth of a labelled run).
+        exact.rounded.set(this.softmax.rounded.subarray(0, length));
+        exact.binadeLow.set(this.softmax.binadeLow.subarray(0, length));
+        const rounded = roundScaledDoubleDouble(format, exact.hi[y], exact.lo[y], exact.exp2[y]);
+        exact.rounded[y] = rounded;
+        exact.binadeLow[y] = binadeLowOf(rounded, format);
+      } else {
+        fillRounded(exact, format, length);
+      }
     }
   }
 
