@@ -59,9 +59,9 @@ interface KeptRow {
  * the exact loss over all rows at each of its ~50 temperatures, so it needs them again (8 bytes
  * a logit; docs/metrics.md 5.11).
  */
-async function* keepRows(batches: AsyncIterable<LogitRow[]>, kept: KeptRow[]): AsyncGenerator<LogitRow[]> {
+async function* keepRows(batches: AsyncIterable<LogitRow[]>, kept: KeptRow[], ignoreIndex: number | undefined): AsyncGenerator<LogitRow[]> {
   for await (const batch of batches) {
-    for (const row of batch) if (row.target !== undefined) kept.push({ values: Float64Array.from(row.values), target: row.target });
+    for (const row of batch) if (row.target !== undefined && row.target !== ignoreIndex) kept.push({ values: Float64Array.from(row.values), target: row.target });
     yield batch;
   }
 }
@@ -98,7 +98,7 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
       selections.push(selection);
       if (request.fitTemperature && !kind.labelled) throw new UsageError(`--fit-temperature needs a label per row; ${name} has none (--labels, --label-key or --labels-tensor)`);
       const kept: KeptRow[] = [];
-      const source = request.fitTemperature ? keepRows(batches, kept) : batches;
+      const source = request.fitTemperature ? keepRows(batches, kept, selection.ignoreIndex) : batches;
       summary = await analyzeBatches(source, selection, request.jobs, (count) => progress?.rowsDone(count));
       if (request.fitTemperature) fit = fitOver(kept, selection.ignoreIndex);
     } finally {

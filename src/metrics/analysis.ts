@@ -308,7 +308,7 @@ export class Analysis {
    * --temperature T: the cast row c (castAndClassify), then c / T exactly as a double-double
    * (quotientHi + quotientLo, both exact parts of the quotient to 2^-106) and, for the kernels,
    * that quotient rounded once to the format. A quotient that overflows the format counts as a
-   * cast overflow. The row is classified on the kernels' input.
+   * cast overflow, one that underflows to 0 as a cast underflow. The row is classified on the kernels' input.
    */
   private castDivideAndClassify(state: DtypeState, values: Float64Array, length: number): RowKindName {
     this.castAndClassify(state, values, length);
@@ -325,6 +325,7 @@ export class Analysis {
       quotientHi[j] = quotient.hi;
       quotientLo[j] = quotient.lo;
       if (z - z !== 0 && c - c === 0) figures.castOverflow++;
+      else if (z === 0 && c !== 0) figures.castUnderflow++;
       cast[j] = z;
       if (z !== z) hasNaN = true;
       else if (z === Infinity) hasPosInf = true;
