@@ -78,3 +78,16 @@ test('a temperature that is not a positive finite number is refused', () => {
   expect(() => new Analysis({ dtypes: ['float32'], results: kinds, temperature: 0 })).toThrow(/temperature/);
   expect(() => new Analysis({ dtypes: ['float32'], results: [{ function: 'sigmoid', algorithm: 'naive' }], temperature: 2 })).toThrow(/binary/);
 });
+
+test('a quotient that overflows or underflows the dtype counts as a cast overflow or underflow', () => {
+  // float16: 1e-4 casts to a normal number (above 2^-14 = 6.1e-5); divided by 1e4 it is about
+  // 1e-8, below half the smallest subnormal (2^-25 = 3e-8): 0. 60000 / 0.5 = 120000 > 65504: Inf.
+  const at = (temperature: number) => {
+    const analysis = new Analysis({ dtypes: ['float16'], results: [{ function: 'softmax', algorithm: 'max-shift' }], temperature });
+    analysis.addRow(Float64Array.of(1e-4, 1), 2, 0, 1);
+    analysis.addRow(Float64Array.of(60000, 1), 2, 1, 2);
+    return analysis.summary().inputs[0];
+  };
+  expect(at(1e4)).toMatchObject({ castUnderflow: 1, castOverflow: 0 });
+  expect(at(0.5)).toMatchObject({ castUnderflow: 0, castOverflow: 1, posInfRows: 1 });
+});
