@@ -1,34 +1,22 @@
 import type { Format } from '../formats/index.js';
 import { roundToPrecision } from '../formats/precision-rounding.js';
 import { addFlags, divFlags, expFlags, log1pFlags, logFlags, mulFlags } from './flags.js';
+import { BINARY_KINDS, R, type AlgorithmName, type BinaryFunctionName } from './names.js';
 
-/** The three functions of one logit per row (SPEC section 10), named as the CLI and the JSON report name them. */
-export type BinaryFunctionName = 'sigmoid' | 'log-sigmoid' | 'bce';
-
-/** The algorithms of SPEC section 10. */
-export type BinaryAlgorithmName = 'naive' | 'stable' | 'log-of-sigmoid' | 'softplus' | 'clamped' | 'with-logits';
-
-/** One (function, algorithm) pair of the binary kernel. */
+/** One (function, algorithm) pair of the binary kernel: names.ts's binary results, numbered from 0. */
 export interface BinaryResultKind {
-  /** Index into BinaryKernel's outputs and flags. */
+  /** Index into BinaryKernel's outputs and flags (names.ts's id minus R.firstBinary). */
   id: number;
   function: BinaryFunctionName;
-  algorithm: BinaryAlgorithmName;
+  algorithm: AlgorithmName;
 }
 
-const PAIRS: ReadonlyArray<readonly [BinaryFunctionName, BinaryAlgorithmName]> = [
-  ['sigmoid', 'naive'],
-  ['sigmoid', 'stable'],
-  ['log-sigmoid', 'naive'],
-  ['log-sigmoid', 'log-of-sigmoid'],
-  ['log-sigmoid', 'softplus'],
-  ['bce', 'naive'],
-  ['bce', 'clamped'],
-  ['bce', 'with-logits'],
-];
-
-/** Every (function, algorithm) pair of the binary kernel, in report order. */
-export const BINARY_RESULTS: ReadonlyArray<BinaryResultKind> = PAIRS.map(([fn, algorithm], id) => ({ id, function: fn, algorithm }));
+/** Every (function, algorithm) pair of the binary kernel, in report order (names.ts lists them). */
+export const BINARY_RESULTS: ReadonlyArray<BinaryResultKind> = BINARY_KINDS.map((kind) => ({
+  id: kind.id - R.firstBinary,
+  function: kind.function as BinaryFunctionName,
+  algorithm: kind.algorithm,
+}));
 
 /** Ids, fixed so the kernel addresses its outputs without lookups (equal to BINARY_RESULTS' ids). */
 export const B = {
@@ -41,7 +29,7 @@ export const B = {
   bceClamped: 6,
   bceWithLogits: 7,
 } as const;
-export const BINARY_RESULT_COUNT = PAIRS.length;
+export const BINARY_RESULT_COUNT = BINARY_RESULTS.length;
 
 /** torch.nn.BCELoss clamps each log below at -100, so that log(0) = -Infinity gives a finite loss. */
 const LOG_CLAMP = -100;

@@ -6,6 +6,8 @@ export interface Quotient {
   lo: number;
 }
 
+// Dekker's product is written out here, not imported: src/algorithms shares no code with the
+// oracle in src/reference (which has its own twoProd), so that one cannot hide the other's bug.
 const SPLITTER = 134217729; // 2^27 + 1, Dekker's split of a float64
 
 /**

@@ -1,4 +1,28 @@
 /**
+ * Adds `value` to the non-overlapping partials partials[0..count), exactly, in place (Shewchuk's
+ * grow-expansion: one Fast2Sum per partial); returns the new count, at most count + 1 (the caller
+ * makes room). Shared by ExactSum and the calibration's plain-data totals.
+ */
+export function growExpansion(partials: { [index: number]: number }, count: number, value: number): number {
+  let x = value;
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    let y = partials[i];
+    if (Math.abs(x) < Math.abs(y)) {
+      const swap = x;
+      x = y;
+      y = swap;
+    }
+    const high = x + y;
+    const low = y - (high - x); // exact error of the addition (Fast2Sum, |x| >= |y|)
+    if (low !== 0) partials[kept++] = low;
+    x = high;
+  }
+  partials[kept] = x;
+  return kept + 1;
+}
+
+/**
  * |sum_i c_i - 1|, with the sum computed exactly and the result rounded once: Shewchuk's
  * adaptive expansion ("Adaptive precision floating-point arithmetic", 1997; the algorithm of
  * Python's math.fsum). The partials are non-overlapping, so their exact sum is kept until the
@@ -14,24 +38,8 @@ export class ExactSum {
   }
 
   add(value: number): void {
-    let x = value;
-    let kept = 0;
-    const partials = this.partials;
-    for (let i = 0; i < this.count; i++) {
-      let y = partials[i];
-      if (Math.abs(x) < Math.abs(y)) {
-        const swap = x;
-        x = y;
-        y = swap;
-      }
-      const high = x + y;
-      const low = y - (high - x); // exact error of the addition (Fast2Sum, |x| >= |y|)
-      if (low !== 0) partials[kept++] = low;
-      x = high;
-    }
-    if (kept === partials.length) this.grow();
-    this.partials[kept] = x;
-    this.count = kept + 1;
+    if (this.count === this.partials.length) this.grow();
+    this.count = growExpansion(this.partials, this.count, value);
   }
 
   /** The exact sum rounded once to float64 (round to nearest). */

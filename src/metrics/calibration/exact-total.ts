@@ -1,4 +1,4 @@
-import { canonicalPartials, ExactSum } from '../exact-sum.js';
+import { canonicalPartials, ExactSum, growExpansion } from '../exact-sum.js';
 
 /**
  * An exact sum of float64 values kept as plain data, so that it survives structuredClone and
@@ -10,24 +10,9 @@ import { canonicalPartials, ExactSum } from '../exact-sum.js';
  */
 export type ExactTotal = number[];
 
-/** Adds a finite value to the total, exactly (grow-expansion: one TwoSum per partial). */
+/** Adds a finite value to the total, exactly (growExpansion: one TwoSum per partial). */
 export function addExact(total: ExactTotal, value: number): void {
-  let x = value;
-  let kept = 0;
-  for (let i = 0; i < total.length; i++) {
-    let y = total[i];
-    if (Math.abs(x) < Math.abs(y)) {
-      const swap = x;
-      x = y;
-      y = swap;
-    }
-    const high = x + y;
-    const low = y - (high - x); // exact error of the addition (Fast2Sum, |x| >= |y|)
-    if (low !== 0) total[kept++] = low;
-    x = high;
-  }
-  total.length = kept;
-  total.push(x);
+  total.length = growExpansion(total, total.length, value);
 }
 
 /** Adds every partial of `other` into `into`: the exact sum of both, in canonical form. */
