@@ -6,39 +6,9 @@ import { exactRound, float64Bits } from '../support/exact-rounding.js';
 import { FIXTURE_DIR, parsePythonFloat, type FixtureFile } from '../support/reference-fixtures.js';
 import { runCli } from '../support/run-cli.js';
 import { scratchDir } from '../support/scratch.js';
+import { decodeFloat16, readNpy } from '../support/read-npy.js';
 
 const dir = scratchDir('npy');
-
-/** A minimal .npy reader written for the test: header dict and little-endian data. */
-function readNpy(path: string): { descr: string; shape: number[]; values: number[] } {
-  const bytes = readFileSync(path);
-  expect([...bytes.subarray(0, 8)]).toEqual([0x93, 78, 85, 77, 80, 89, 1, 0]);
-  const headerLength = bytes.readUInt16LE(8);
-  expect((10 + headerLength) % 64).toBe(0);
-  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
-  expect(header.endsWith('\n')).toBe(true);
-  const descr = /'descr': '([^']+)'/.exec(header)![1];
-  expect(header).toContain("'fortran_order': False");
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').filter((s) => s.trim() !== '').map(Number);
-  const data = bytes.subarray(10 + headerLength);
-  const size = { '<f8': 8, '<f4': 4, '<f2': 2 }[descr]!;
-  const values: number[] = [];
-  for (let at = 0; at < data.length; at += size) {
-    if (size === 8) values.push(data.readDoubleLE(at));
-    else if (size === 4) values.push(data.readFloatLE(at));
-    else values.push(decodeFloat16(data.readUInt16LE(at)));
-  }
-  return { descr, shape, values };
-}
-
-function decodeFloat16(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
 
 /** The float64 values in order: the distance between two of them is the number of values between (independent of src/formats). */
 function float64Ordinal(x: number): bigint {

@@ -14,6 +14,9 @@ export function readNpy(path: string): NpyArray {
   if (magic.join(',') !== [0x93, 78, 85, 77, 80, 89, 1, 0].join(',')) throw new Error(`${path}: not a version 1.0 .npy (${magic.join(' ')})`);
   const headerLength = bytes.readUInt16LE(8);
   const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  // The format's own rules: the data starts at a multiple of 64, the header ends with a newline.
+  if ((10 + headerLength) % 64 !== 0) throw new Error(`${path}: the data starts at ${10 + headerLength}, not a multiple of 64`);
+  if (!header.endsWith('\n')) throw new Error(`${path}: the header does not end with a newline`);
   if (!header.includes("'fortran_order': False")) throw new Error(`${path}: not C order: ${header}`);
   const descr = /'descr': '([^']+)'/.exec(header)![1];
   const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').filter((s) => s.trim() !== '').map(Number);
