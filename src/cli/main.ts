@@ -225,14 +225,15 @@ function program(io: CliIO, commanderOut: Output, setStatus: (code: number) => v
       const functionsGiven = command.getOptionValueSource('function') === 'cli' && flags.function.trim().toLowerCase() !== 'all';
       const algorithms = parseAlgorithms(flags.algorithm);
       const algorithmsGiven = command.getOptionValueSource('algorithm') === 'cli';
+      const read = readOptions(flags);
       setStatus(
         await analyze(
           {
             files: inputNames(files, io),
-            selectionFor: (kind) => resolveSelection(dtypes, functionsFor(kind, functionsGiven ? functions : undefined), algorithms, algorithmsGiven),
+            selectionFor: (kind) => resolveSelection(dtypes, functionsFor(kind, functionsGiven ? functions : undefined), algorithms, algorithmsGiven, read.ignoreIndex),
             functions,
             algorithms,
-            read: readOptions(flags),
+            read,
             ...reportOptions(flags),
             jobs,
             temperature: parseTemperature(flags.temperature),

@@ -151,3 +151,15 @@ describe('the worker protocol carries targets (src/cli/parallel-analysis.ts)', (
     expect(worker.calls).toEqual(here(batch));
   });
 });
+
+test('analyze --ignore-index: the rows carrying it are counted as ignored and left out of the losses (the option reaches the analysis)', async () => {
+  // Three rows, the middle one labelled -100: two labelled rows, one ignored; the loss is taken over two.
+  const { status, stdout } = await runCli(['analyze', '--input-format', 'csv', '-', '--ignore-index', '-100', '-d', 'f32', '-f', 'cross-entropy', '-a', 'max-shift', '--format', 'json'], {
+    stdin: 'a,b,label\n1,2,0\n3,1,-100\n0,5,1\n',
+  });
+  expect(status).toBe(0);
+  const input = JSON.parse(stdout).inputs[0];
+  expect(input.dtypes[0]).toMatchObject({ labelledRows: 2, ignoredRows: 1 });
+  expect(input.results[0].loss.rows).toBe(2);
+  expect(input.calibration.labels).toMatchObject({ labelledRows: 2, ignoredRows: 1 });
+});
