@@ -35,7 +35,7 @@ export function roundScaledDoubleDouble(format: Format, hi: number, lo: number, 
   if (format.dtype !== 'float64') return hi < 0 ? -0 : 0;
   // Count of float64's smallest subnormal 2^-1074 in the value, rounded half-even with lo's help.
   const shift = exp2 + 1074;
-  if (shift < -60) return hi < 0 ? -0 : 0; // below 2^-1134: far under half the smallest subnormal
+  if (shift < -60) return hi < 0 ? -0 : 0; // below 2^-1134 (hi, from the reference, lies in [0.998, 2.004)): far under half the smallest subnormal
   const scale = 2 ** shift;
   const units = hi * scale; // exact: a power-of-two scaling that stays in float64's normal range
   // From 2^52 units up the value is a normal float64, and hi (already rounded) is the answer.

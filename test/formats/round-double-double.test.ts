@@ -24,6 +24,7 @@ describe('roundScaledDoubleDouble in float64: counts of 2^-1074, half-even, lo d
     [1.5, 0, -1200, 0, '1.5 * 2^-1200: far below half a unit, +0'],
     [-1.5, 0, -1200, -0, 'the same, negative: -0'],
     [0, 0, -1074, 0, 'zero stays +0'],
+    [0, 0, -1200, 0, 'zero stays +0 far below the subnormals too'],
   ])('(%d + %d) * 2^%d -> %d: %s', (hi, lo, exp2, expected) => {
     expect(roundScaledDoubleDouble(float64, hi, lo, exp2)).toBe(expected); // toBe: -0 and +0 differ
   });
