@@ -58,6 +58,36 @@ describe('mergeResultSummary: maxUlp and its worst row', () => {
   });
 });
 
+test('counts add and maxima take the larger, field by field', () => {
+  // Distinct values in every field, so that a field merged with the wrong rule, or not at all,
+  // shows. The bits sums are small: no carry (bits-of-error.test.ts tests the carry).
+  const fill = (summary: ResultSummary, k: number) => {
+    summary.rows = k;
+    summary.flags = { overflow: k + 1, underflow: k + 2, invalid: k + 3, divideByZero: k + 4 };
+    summary.wrong = { nan: k + 5, inf: k + 6, zero: k + 7, factor2: k + 8 };
+    summary.errors.count = k + 9;
+    summary.errors.maxAbs = k / 10;
+    summary.errors.maxRel = 1 / k;
+    summary.errors.bitsSum = { high: k, low: 2 * k };
+    summary.errors.bitsHistogram[0] = k;
+    summary.errors.bitsHistogram[7] = 3 * k;
+    summary.softmax = { rows: k + 10, maxSumDev: k / 100, argmaxFlips: k + 11 };
+    return summary;
+  };
+  const into = fill(emptyResultSummary('softmax', 'bfloat16', 'online'), 10);
+  mergeResultSummary(into, fill(emptyResultSummary('softmax', 'bfloat16', 'online'), 20));
+  expect(into.rows).toBe(30);
+  expect(into.flags).toEqual({ overflow: 32, underflow: 34, invalid: 36, divideByZero: 38 });
+  expect(into.wrong).toEqual({ nan: 40, inf: 42, zero: 44, factor2: 46 });
+  expect(into.errors.count).toBe(48);
+  expect(into.errors.maxAbs).toBe(2); // max(1, 2)
+  expect(into.errors.maxRel).toBe(0.1); // max(1/10, 1/20)
+  expect(into.errors.bitsSum).toEqual({ high: 30, low: 60 });
+  expect(into.errors.bitsHistogram[0]).toBe(30);
+  expect(into.errors.bitsHistogram[7]).toBe(90);
+  expect(into.softmax).toEqual({ rows: 50, maxSumDev: 0.2, argmaxFlips: 52 });
+});
+
 test('first rows: the first FIRST_ROWS_LIMIT (5) of both lists, in input order', () => {
   const into = emptyResultSummary('softmax', 'float16', 'naive');
   const other = emptyResultSummary('softmax', 'float16', 'naive');
