@@ -41,6 +41,20 @@ describe('pow2 and ldexp', () => {
     expect(ldexp(-(2 ** 63), -1136)).toBe(-(2 ** -1073));
     expect(Object.is(ldexp(-1, -3000), -0)).toBe(true);
   });
+
+  it('ldexp far past 2^1023: Infinity or a zero once the steps of 2^600 leave the range, whatever is left of n', () => {
+    // 1 * 2^600 * 2^600 is already Infinity with 3800 of n left; 0 stays 0 (of its sign).
+    expect(ldexp(1, 5000)).toBe(Infinity);
+    expect(ldexp(-1, 5000)).toBe(-Infinity);
+    expect(ldexp(0, 5000)).toBe(0);
+    expect(Object.is(ldexp(-0, 5000), -0)).toBe(true);
+  });
+
+  it('ldexp down to exactly 2^-1022 left after the steps of 2^-600 applies it (2^1000 * 2^-1622 = 2^-622)', () => {
+    // 2^1000 * 2^-600 = 2^400 leaves n = -1022, applied in one exact multiplication.
+    expect(ldexp(2 ** 1000, -1622)).toBe(2 ** -622);
+    expect(ldexp(-(2 ** 1000), -1622)).toBe(-(2 ** -622));
+  });
 });
 
 describe('error-free transformations', () => {
