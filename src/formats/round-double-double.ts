@@ -35,15 +35,16 @@ export function roundScaledDoubleDouble(format: Format, hi: number, lo: number, 
   if (format.dtype !== 'float64') return hi < 0 ? -0 : 0;
   // Count of float64's smallest subnormal 2^-1074 in the value, rounded half-even with lo's help.
   const shift = exp2 + 1074;
-  if (shift < -60) return hi < 0 ? -0 : 0; // below 2^-1134: far under half the smallest subnormal
+  if (shift < -60) return hi < 0 ? -0 : 0; // below 2^-1134 (hi, from the reference, lies in [0.998, 2.004)): far under half the smallest subnormal
   const scale = 2 ** shift;
   const units = hi * scale; // exact: a power-of-two scaling that stays in float64's normal range
   // From 2^52 units up the value is a normal float64, and hi (already rounded) is the answer.
   if (Math.abs(units) >= TWO_POW_52) return units * Number.MIN_VALUE;
-  const unitsLo = lo * scale;
   let roundedUnits = roundHalfEven(units);
-  if (Math.abs(units - Math.trunc(units)) === 0.5 && unitsLo !== 0) {
-    roundedUnits = unitsLo > 0 ? Math.floor(units) + 1 : Math.ceil(units) - 1;
+  // At a midpoint the sign of lo decides. lo itself, not lo * scale: scaled down, a subnormal lo
+  // can underflow to 0 and leave the tie to ties-to-even (hi = 5, lo = 2^-1074, exp2 = -1075).
+  if (Math.abs(units - Math.trunc(units)) === 0.5 && lo !== 0) {
+    roundedUnits = lo > 0 ? Math.floor(units) + 1 : Math.ceil(units) - 1;
   }
   return roundedUnits * Number.MIN_VALUE;
 }

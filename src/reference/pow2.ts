@@ -59,26 +59,3 @@ export function ldexp(x: number, n: number): number {
   }
   return remaining < -1022 ? scaled * 0 : scaled * POWERS[remaining - MIN_EXPONENT];
 }
-
-/**
- * (hi + lo) * 2^n as a double-double whose hi is the correctly rounded float64 value, also when
- * it is subnormal (there, lo is 0: what is left is below the least subnormal). ldexp(hi) alone
- * could misround when hi sits exactly halfway between two subnormals and lo decides the side.
- */
-export function ldexpDD(out: { hi: number; lo: number }, hi: number, lo: number, n: number): void {
-  const rounded = ldexp(hi, n);
-  if (Math.abs(rounded) >= 2.2250738585072014e-308 || !Number.isFinite(rounded)) {
-    out.hi = rounded;
-    out.lo = ldexp(lo, n);
-    return;
-  }
-  // Subnormal: rounded = hi * 2^n to the nearest multiple of 2^-1074, ties to even. In hi's
-  // scale, the distance from hi to it is exact, and so is half a subnormal step.
-  const distance = hi - ldexp(rounded, -n);
-  const half = pow2(-1075 - n);
-  let result = rounded;
-  if (distance === half && lo > 0) result += 2 ** -1074;
-  else if (distance === -half && lo < 0) result -= 2 ** -1074;
-  out.hi = result;
-  out.lo = 0;
-}

@@ -80,3 +80,11 @@ test('float64 ulp distance is exact for close values, even where ordinals exceed
   expect(float64.ulpDistance(Number.MAX_VALUE, Infinity)).toBe(1);
   expect(float64.ulpDistance(-Number.MIN_VALUE, Number.MIN_VALUE)).toBe(2);
 });
+
+test('float64 ulp distance across zero is the sum of the two bit patterns', () => {
+  // 1 is 0x3ff0000000000000 = 1023 * 2^52 (biased exponent 1023, fraction 0), 2 is 1024 * 2^52,
+  // the smallest normal 2^-1022 is 0x0010000000000000 = 2^52. From -a to b: a's ordinal + b's.
+  expect(float64.ulpDistance(-1, 1)).toBe(2 * 1023 * 2 ** 52);
+  expect(float64.ulpDistance(2, -1)).toBe((1023 + 1024) * 2 ** 52);
+  expect(float64.ulpDistance(-(2 ** -1022), 2 ** -1022 + Number.MIN_VALUE)).toBe(2 ** 53 + 1);
+});

@@ -41,6 +41,20 @@ describe('pow2 and ldexp', () => {
     expect(ldexp(-(2 ** 63), -1136)).toBe(-(2 ** -1073));
     expect(Object.is(ldexp(-1, -3000), -0)).toBe(true);
   });
+
+  it('ldexp far past 2^1023: Infinity or a zero once the steps of 2^600 leave the range, whatever is left of n', () => {
+    // 1 * 2^600 * 2^600 is already Infinity with 3800 of n left; 0 stays 0 (of its sign).
+    expect(ldexp(1, 5000)).toBe(Infinity);
+    expect(ldexp(-1, 5000)).toBe(-Infinity);
+    expect(ldexp(0, 5000)).toBe(0);
+    expect(Object.is(ldexp(-0, 5000), -0)).toBe(true);
+  });
+
+  it('ldexp down to exactly 2^-1022 left after the steps of 2^-600 applies it (2^1000 * 2^-1622 = 2^-622)', () => {
+    // 2^1000 * 2^-600 = 2^400 leaves n = -1022, applied in one exact multiplication.
+    expect(ldexp(2 ** 1000, -1622)).toBe(2 ** -622);
+    expect(ldexp(-(2 ** 1000), -1622)).toBe(-(2 ** -622));
+  });
 });
 
 describe('error-free transformations', () => {
@@ -162,6 +176,30 @@ describe('double-double operations (tolerances from Joldes, Muller and Popescu 2
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('ddDiv: a quotient whose second correction must subtract the low word of b q2 (found by a search for the mutant that adds it)', () => {
+    // With the sign of that low word flipped, this quotient is off by 2^-103.7; done right, by 2^-105.6.
+    const [aHi, aLo, bHi, bLo] = [0.0022456618552707994, -1.977250288138335e-19, -0.531824632237016, -4.8928811973908076e-17];
+    ddDiv(holder, aHi, aLo, bHi, bLo);
+    checkClose('ddDiv', [aHi, aLo, bHi, bLo], ddDecimal(holder.hi, holder.lo), new Precise(dd(aHi, aLo).div(dd(bHi, bLo))), tolerance(104));
+  });
+
+  it('ddAdd and ddAddDouble: exact sums that are double-doubles come back exactly, normalized (hi = fl(hi + lo))', () => {
+    // 128 + 2^-46 is a tie between 128 and 128 + 2^-45 (the spacing there): fl gives 128 (even).
+    ddAdd(holder, 128, 0, 2 ** -46, 0);
+    expect([holder.hi, holder.lo]).toEqual([128, 2 ** -46]);
+    ddAddDouble(holder, 128, 0, 2 ** -46);
+    expect([holder.hi, holder.lo]).toEqual([128, 2 ** -46]);
+    // (1 + 2^-54) + (-1 + 3 2^-108): the high words cancel, the sum is that of the low words,
+    // 2^-54 + 0.75 2^-106, whose nearest double is 2^-54 + 2^-106 (spacing 2^-106): lo = -2^-108.
+    ddAdd(holder, 1, 2 ** -54, -1, 3 * 2 ** -108);
+    expect([holder.hi, holder.lo]).toEqual([2 ** -54 + 2 ** -106, -(2 ** -108)]);
+    // (-384 - 3 2^-101) + (352 + 15 2^-49) = -(32 - 7.5 2^-48 + 3 2^-101): just past the tie
+    // between 32 - 7 2^-48 and 32 - 8 2^-48 (spacing 2^-48 in [16, 32)), so hi = -(32 - 7 2^-48)
+    // and lo = 2^-49 - 3 2^-101 (a double: the spacing below 2^-49 is 2^-102).
+    ddAdd(holder, -384, -3 * 2 ** -101, 352, 15 * 2 ** -49);
+    expect([holder.hi, holder.lo]).toEqual([-(32 - 7 * 2 ** -48), 2 ** -49 - 3 * 2 ** -101]);
   });
 });
 
