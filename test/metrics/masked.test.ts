@@ -5,7 +5,7 @@
 // what a framework that returns 0 or 1/K would give) are checked on hand-made outputs through
 // accumulateMasked. The metrics oracle checks these counters on the fixtures, where they are 0.
 import { describe, expect, test } from 'vitest';
-import { RESULT_KINDS } from '../../src/algorithms/names.js';
+import { LOGIT_KINDS } from '../../src/algorithms/names.js';
 import { DTYPES } from '../../src/formats/index.js';
 import { accumulateMasked } from '../../src/metrics/accumulate.js';
 import { Analysis } from '../../src/metrics/analysis.js';
@@ -53,7 +53,7 @@ describe('masked rows through Analysis', () => {
     // float16's overflow midpoint -65520, so -Infinity in float16 only (a cast overflow there).
     // Row 2, [-1e39, -Inf]: past float32's largest 3.40e38 and bfloat16's 3.39e38 too: masked in
     // float32, float16 and bfloat16; float64 keeps -1e39 (an ordinary row).
-    const analysis = new Analysis({ dtypes: DTYPES, results: RESULT_KINDS.map((k) => ({ function: k.function, algorithm: k.algorithm })) });
+    const analysis = new Analysis({ dtypes: DTYPES, results: LOGIT_KINDS.map((k) => ({ function: k.function, algorithm: k.algorithm })) });
     const rows = [[-Infinity, -Infinity, -Infinity], [-70000, -Infinity], [-1e39, -Infinity]];
     rows.forEach((row, i) => analysis.addRow(Float64Array.from(row), row.length, i, i + 2));
     const summary = analysis.summary();
@@ -101,6 +101,9 @@ describe('merging masked counts', () => {
       posInfRows: 44,
       maskedRows: 55,
       ordinaryRows: 66,
+      labelledRows: 0,
+      ignoredRows: 0,
+      correctRows: 0,
       listedRows: [
         { row: 1, line: 2, kind: 'nan' },
         { row: 4, line: 5, kind: 'masked' },
