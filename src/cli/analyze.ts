@@ -18,8 +18,6 @@ export interface AnalyzeRequest {
   files: string[];
   /** The analysis of an input, once its first row shows what it offers (K, labels). */
   selectionFor: (kind: InputKind) => AnalysisSelection;
-  /** --binary. */
-  binary?: boolean;
   /** --temperature: logits divided by it in each dtype; the calibration figures at it too. */
   temperature?: number;
   /** --fit-temperature: the temperature that minimises the exact mean loss, with the ECE before and after. */
@@ -93,7 +91,7 @@ export async function analyze(request: AnalyzeRequest, io: CliIO): Promise<numbe
     let fit: TemperatureFit | undefined;
     try {
       const { first, batches } = await peekFirstBatch(withNotes(rows, io));
-      const kind: InputKind = { classes: first?.values.length ?? 0, labelled: first?.target !== undefined, binary: request.binary === true || request.read.binary === true };
+      const kind: InputKind = { classes: first?.values.length ?? 0, labelled: first?.target !== undefined, binary: request.read.binary === true };
       const selection = withTemperature(request.selectionFor(kind), request.temperature, kind, name);
       selections.push(selection);
       if (request.fitTemperature && !kind.labelled) throw new UsageError(`--fit-temperature needs a label per row; ${name} has none (--labels, --label-key or --labels-tensor)`);

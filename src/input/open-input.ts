@@ -3,11 +3,11 @@
 // tensor, checking the options against the format and knowing the input's size all happen here,
 // so the CLI opens an input with one call.
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { peekBytes } from './open/byte-head.js';
 import { checkTextOptions, openFile, readRows, type RowStream } from './open/open-rows.js';
 import { formatFromName, sniffTensorFormat, TENSOR_SNIFF_BYTES } from './open/sniff.js';
+import { fileHead, peekBytes } from './open/byte-head.js';
 import { spoolToFile } from './open/spool.js';
 import { FLAG, rejectJsonOptions } from './option-flags.js';
 import type { InputInfo, LogitRow, ReadOptions } from './row.js';
@@ -125,7 +125,7 @@ function tensorFormatOf(file: string, options: ReadOptions, regular: boolean | u
   if (lower.endsWith('.npz')) return 'npz';
   if (lower.endsWith('.safetensors')) return 'safetensors';
   if (formatFromName(file) !== undefined || regular !== true) return undefined;
-  return sniffTensorFormat(fileHead(file));
+  return sniffTensorFormat(fileHead(file, TENSOR_SNIFF_BYTES));
 }
 
 function checkTensorOptions(format: TensorFormat, options: ReadOptions): void {
@@ -160,19 +160,6 @@ function isRegularFile(file: string): boolean | undefined {
   }
 }
 
-/** The first bytes of a regular file (fewer when it is shorter or cannot be read: reading will say why). */
-function fileHead(file: string): Uint8Array {
-  const head = new Uint8Array(TENSOR_SNIFF_BYTES);
-  let descriptor: number | undefined;
-  try {
-    descriptor = openSync(file, 'r');
-    return head.subarray(0, readSync(descriptor, head, 0, head.length, 0));
-  } catch {
-    return head.subarray(0, 0);
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
-}
 
 /**
  * A tensor as a RowStream, opened on the first iteration (like the text readers). A stream, and

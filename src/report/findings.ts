@@ -1,4 +1,5 @@
 import { FORMATS, type Dtype } from '../formats/index.js';
+import { saturationMarginValue } from '../metrics/calibration.js';
 import type { InputReport, ResultReport, RowRef } from './report.js';
 import { FAIL_SUM_DEVIATION } from './verdict.js';
 
@@ -107,18 +108,9 @@ function infiniteWhy(dtypes: Dtype[], input: InputReport, algorithm: string, res
   return overflowWhy(dtypes, input, algorithm);
 }
 
-/**
- * The top-2 margin (nats) beyond which the top probability rounds to 1 in a dtype of precision p
- * for K classes, whatever the others: with all K - 1 others at m - d, p_top = 1 / (1 + (K - 1)
- * e^-d) rounds to 1 once it reaches the midpoint 1 - 2^-(p+1) (the tie goes to 1, the even one):
- * d >= ln(K - 1) + ln(2^(p+1) - 1).
- */
-export function saturationMargin(classes: number, precision: number): number {
-  return Math.log(Math.max(classes - 1, 1)) + Math.log(2 ** (precision + 1) - 1);
-}
-
 function vanishingWhy(dtypes: Dtype[], input: InputReport): string {
-  const margins = dtypes.map((d) => `${saturationMargin(input.classes, FORMATS[d].precision).toFixed(1)} nats in ${d}`).join(', ');
+  // The saturation margin of docs/metrics.md 5.11 (the same figure as the calibration lines).
+  const margins = dtypes.map((d) => `${(saturationMarginValue(input.classes, d) ?? 0).toFixed(1)} nats in ${d}`).join(', ');
   return `The true class's probability rounds to 1 once its margin over every other logit exceeds ${margins} (K = ${input.classes}), and the other elements underflow to 0: compute softmax - onehot in float32 or wider, or lower the logits' scale (temperature)`;
 }
 

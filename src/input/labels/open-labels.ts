@@ -2,17 +2,17 @@
 // (PART: a tensor), by extension or else by its first bytes; anything else is text (one label a
 // line, or PART: a column of a CSV file).
 
-import { closeSync, openSync, readSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { FLAG } from '../option-flags.js';
 import { sniffTensorFormat, TENSOR_SNIFF_BYTES } from '../open/sniff.js';
+import { fileHead } from '../open/byte-head.js';
 import type { LabelSource } from './label-source.js';
 import { npyLabels, npzLabels, safetensorsLabels } from './tensor-labels.js';
 import { textLabels } from './text-labels.js';
 
 export async function openLabelsFile(path: string, part: string | undefined, tempDirectory: string): Promise<LabelSource> {
   const lower = path.toLowerCase();
-  const format = lower.endsWith('.npy') ? 'npy' : lower.endsWith('.npz') ? 'npz' : lower.endsWith('.safetensors') ? 'safetensors' : sniffTensorFormat(head(path));
+  const format = lower.endsWith('.npy') ? 'npy' : lower.endsWith('.npz') ? 'npz' : lower.endsWith('.safetensors') ? 'safetensors' : sniffTensorFormat(fileHead(path, TENSOR_SNIFF_BYTES));
   switch (format) {
     case 'npy':
       if (part !== undefined) throw new UsageError(`${FLAG.labels} ${path}:${part}: a .npy file holds one array; give ${FLAG.labels} ${path}`);
@@ -26,16 +26,3 @@ export async function openLabelsFile(path: string, part: string | undefined, tem
   }
 }
 
-/** The first bytes of a file (none when it cannot be read: reading it will say why). */
-function head(path: string): Uint8Array {
-  const bytes = new Uint8Array(TENSOR_SNIFF_BYTES);
-  let descriptor: number | undefined;
-  try {
-    descriptor = openSync(path, 'r');
-    return bytes.subarray(0, readSync(descriptor, bytes, 0, bytes.length, 0));
-  } catch {
-    return bytes.subarray(0, 0);
-  } finally {
-    if (descriptor !== undefined) closeSync(descriptor);
-  }
-}

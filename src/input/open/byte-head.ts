@@ -1,4 +1,6 @@
-// The first bytes of a byte stream, looked at without losing them: the stream is handed on whole.
+// The first bytes of a byte stream, looked at without losing them: the stream is handed on whole;
+// and the first bytes of a file, read apart.
+import { closeSync, openSync, readSync } from 'node:fs';
 
 export interface PeekedBytes {
   /** The first `count` bytes, or all of them when the stream is shorter. */
@@ -39,4 +41,18 @@ export async function peekBytes(stream: AsyncIterable<Uint8Array>, count: number
     }
   }
   return { head, bytes: replay() };
+}
+
+/** The first `count` bytes of a regular file (fewer when it is shorter or cannot be read: reading it will say why). */
+export function fileHead(file: string, count: number): Uint8Array {
+  const head = new Uint8Array(count);
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(file, 'r');
+    return head.subarray(0, readSync(descriptor, head, 0, head.length, 0));
+  } catch {
+    return head.subarray(0, 0);
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
 }
